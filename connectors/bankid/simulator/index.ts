@@ -1,0 +1,2 @@
+export { startBankIdSimulator } from './server';
+export type { BankIdSimulator, BankIdSimulatorOptions, BankIdSimulatorTimings } from './server';

@@ -1,0 +1,152 @@
+import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { recordEvent } from '../audit/events';
+import { ApiClient, coversSchoolUnit } from '../core/auth/api-clients';
+import { Problem } from '../core/http/problem';
+import { requestStep } from '../workflow/outbox';
+import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
+import { Catalog, CatalogEntry, Signer } from './catalog.entities';
+import type { CatalogData } from './catalog.types';
+import { validateCatalogSubmission } from './validation/validate-catalog';
+
+export interface IngestResult {
+  created: boolean;
+  catalog: Catalog;
+  warnings: { pointer: string; code: string; detail: string }[];
+}
+
+/** Canonical JSON (sorted keys) so the same body hashes the same whatever its key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+@Injectable()
+export class CatalogIngestService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly dispatcher: OutboxDispatcher,
+  ) {}
+
+  async submit(client: ApiClient, body: unknown, idempotencyKeyHeader: string | undefined, ip?: string): Promise<IngestResult> {
+    const result = validateCatalogSubmission(body);
+    if (!result.ok) throw Problem.validation(result.errors);
+    const data = result.catalog;
+    this.assertScope(client, data);
+
+    const idempotencyKey = idempotencyKeyHeader?.trim() || `externalId:${data.externalId}`;
+    if (idempotencyKey.length > 200) {
+      throw Problem.validation([{ pointer: '', code: 'too_long', detail: 'Idempotency-Key header is longer than 200 characters.' }]);
+    }
+    const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+
+    const replay = await this.findReplay(client, idempotencyKey, requestHash);
+    if (replay) return { created: false, catalog: replay, warnings: result.warnings };
+
+    const em = this.em.fork();
+    try {
+      const catalog = await em.transactional(async (tx) => {
+        const catalog = this.buildCatalog(tx, client, data, idempotencyKey, requestHash);
+        recordEvent(tx, catalog.id, 'catalog.received', { actor: client.id, ip }, {
+          externalId: data.externalId,
+          entries: data.entries.length,
+          warnings: result.warnings.map((w) => w.code),
+        });
+        requestStep(tx, 'catalog.render', { catalogId: catalog.id });
+        return catalog;
+      });
+      this.dispatcher.nudge();
+      return { created: true, catalog, warnings: result.warnings };
+    } catch (error) {
+      // A concurrent request with the same key won the insert: answer as a replay.
+      if (error instanceof UniqueConstraintViolationException) {
+        const winner = await this.findReplay(client, idempotencyKey, requestHash);
+        if (winner) return { created: false, catalog: winner, warnings: result.warnings };
+      }
+      throw error;
+    }
+  }
+
+  private assertScope(client: ApiClient, data: CatalogData): void {
+    const errors = [];
+    if (data.municipalityCode !== client.municipalityCode) {
+      errors.push({ pointer: '/municipalityCode', code: 'out_of_scope', detail: 'This API client may not submit catalogs for that municipality.' });
+    }
+    if (!coversSchoolUnit(client, data.schoolUnit.code)) {
+      errors.push({ pointer: '/schoolUnit/code', code: 'out_of_scope', detail: 'This API client may not submit catalogs for that school unit.' });
+    }
+    if (errors.length > 0) throw new Problem(403, 'Forbidden', 'The catalog is outside this API client\'s scope.', undefined, errors);
+  }
+
+  private async findReplay(client: ApiClient, idempotencyKey: string, requestHash: string): Promise<Catalog | null> {
+    const existing = await this.em.fork().findOne(Catalog, { clientId: client.id, idempotencyKey });
+    if (!existing) return null;
+    if (existing.requestHash !== requestHash) {
+      throw Problem.conflict('The Idempotency-Key (or externalId) was already used with a different request body.');
+    }
+    return existing;
+  }
+
+  private buildCatalog(
+    em: EntityManager,
+    client: ApiClient,
+    data: CatalogData,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Catalog {
+    const { entries, ...header } = data;
+    const catalog = em.create(Catalog, {
+      clientId: client.id,
+      idempotencyKey,
+      requestHash,
+      externalId: data.externalId,
+      municipalityCode: data.municipalityCode,
+      schoolUnitCode: data.schoolUnit.code,
+      courseCode: data.course.code,
+      header,
+      entryCount: entries.length,
+    });
+    entries.forEach((entry, position) => {
+      em.create(CatalogEntry, {
+        catalog,
+        position,
+        studentPersonalNumber: entry.student.personalNumber,
+        givenName: entry.student.givenName,
+        familyName: entry.student.familyName,
+        securityMarking: entry.student.securityMarking,
+        grade: entry.grade,
+        gradeDate: entry.gradeDate,
+        examination: entry.examination ?? false,
+        previousGrade: entry.previousGrade,
+        thesis: entry.thesis,
+        specialization: entry.specialization,
+      });
+    });
+    requiredSigners(data).forEach((signer, position) => {
+      em.create(Signer, { catalog, position, ...signer });
+    });
+    return catalog;
+  }
+}
+
+/** Every grading teacher signs; rektor too for komvuxarbete (DOMAIN.md "Who signs"). */
+export function requiredSigners(data: CatalogData): Pick<Signer, 'role' | 'personalNumber' | 'name'>[] {
+  const signers: Pick<Signer, 'role' | 'personalNumber' | 'name'>[] = data.gradingTeachers.map((t) => ({
+    role: 'GRADING_TEACHER' as const,
+    personalNumber: t.personalNumber,
+    name: t.name,
+  }));
+  if (data.course.kind === 'KOMVUX_THESIS' && data.principal) {
+    if (!signers.some((s) => s.personalNumber === data.principal!.personalNumber)) {
+      signers.push({ role: 'PRINCIPAL', personalNumber: data.principal.personalNumber, name: data.principal.name });
+    }
+  }
+  return signers;
+}

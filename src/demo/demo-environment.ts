@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startBankIdSimulator, BankIdSimulator } from '../../connectors/bankid/simulator';
+import { sha256Hex } from '../core/auth/api-clients';
+import type { ApiRole, HubConfig } from '../core/config/config.schema';
+import { loadConfig, DeepPartial } from '../core/config/config.loader';
+import { startHub, RunningHub } from '../hub';
+import type { Logger } from 'pino';
+import { DEMO_MUNICIPALITY } from './catalog-generator';
+
+export interface DemoKeys {
+  sas: string;
+  approver: string;
+  admin: string;
+}
+
+export interface DemoEnvironment {
+  hub: RunningHub;
+  url: string;
+  keys: DemoKeys;
+  simulator: BankIdSimulator;
+  config: HubConfig;
+  close(): Promise<void>;
+}
+
+export interface DemoEnvironmentOptions {
+  /** Where archive packages land. */
+  archiveDir: string;
+  /** Scratch folder for the simulator's generated certificates and the SQLite file. */
+  workDir: string;
+  redisUrl: string;
+  databaseUrl?: string;
+  port?: number;
+  host?: string;
+  /** Defaults to a fresh per-run prefix so an earlier run's jobs never mix in. */
+  redisPrefix?: string;
+  simulatorCollectsBeforeComplete?: number;
+  collectIntervalMs?: number;
+  logger?: Logger;
+  configOverrides?: DeepPartial<HubConfig>;
+}
+
+function clientConfig(id: string, key: string, roles: ApiRole[]) {
+  return { id, keySha256: sha256Hex(key), municipalityCode: DEMO_MUNICIPALITY.code, schoolUnits: ['*'], roles, displayName: id };
+}
+
+/** The hub (role all) wired to the BankID simulator and a folder archive, with one API key per role. */
+export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
+  const workDir = resolve(options.workDir);
+  const certDir = join(workDir, 'bankid-simulator');
+  mkdirSync(certDir, { recursive: true });
+  mkdirSync(resolve(options.archiveDir), { recursive: true });
+  const simulator = await startBankIdSimulator({ autoCompleteAfterCollects: options.simulatorCollectsBeforeComplete ?? 1 });
+  writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
+  writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
+  writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
+  writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
+
+  const keys: DemoKeys = {
+    sas: `sas-${randomBytes(18).toString('base64url')}`,
+    approver: `approver-${randomBytes(18).toString('base64url')}`,
+    admin: `admin-${randomBytes(18).toString('base64url')}`,
+  };
+  const overrides: DeepPartial<HubConfig> = {
+    role: 'all',
+    http: { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
+    database: { url: options.databaseUrl ?? `sqlite:${join(workDir, 'hub.sqlite')}` },
+    redis: { url: options.redisUrl, prefix: options.redisPrefix ?? `gch-demo-${Date.now().toString(36)}` },
+    apiClients: [
+      clientConfig('demo-sas', keys.sas, ['sas']),
+      clientConfig('demo-approver', keys.approver, ['approver']),
+      clientConfig('demo-admin', keys.admin, ['admin']),
+    ],
+    workflow: { collectIntervalMs: options.collectIntervalMs ?? 2000 },
+    signing: {
+      name: 'bankid-simulator',
+      bankid: {
+        baseUrl: simulator.url,
+        certPath: join(certDir, 'rp-client.pem'),
+        keyPath: join(certDir, 'rp-client.key'),
+        caPath: join(certDir, 'server-ca.pem'),
+        trustedRootPath: join(certDir, 'signing-root.pem'),
+      },
+    },
+    archive: { folder: { name: 'demo-folder-archive', directory: resolve(options.archiveDir) } },
+  };
+  const config = loadConfig({
+    files: [resolve(__dirname, '../../config/demo.yaml')],
+    env: {},
+    overrides: mergeOverrides(overrides, options.configOverrides),
+  });
+  try {
+    const hub = await startHub({ config, logger: options.logger });
+    return {
+      hub,
+      url: hub.url!,
+      keys,
+      simulator,
+      config,
+      close: async () => {
+        await hub.close();
+        await simulator.close();
+      },
+    };
+  } catch (error) {
+    await simulator.close();
+    throw error;
+  }
+}
+
+function mergeOverrides(base: DeepPartial<HubConfig>, extra?: DeepPartial<HubConfig>): DeepPartial<HubConfig> {
+  if (!extra) return base;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const current = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && current && typeof current === 'object' ? { ...current, ...v } : v;
+  }
+  return out as DeepPartial<HubConfig>;
+}

@@ -45,8 +45,8 @@ export async function assertRedisSafe(url: string): Promise<void> {
 }
 
 /** Migrations run once, by the api role (or the CLI), never raced by workers. */
-export async function migrateDatabase(config: HubConfig): Promise<void> {
-  const orm = await MikroORM.init(buildOrmOptions(config.database.url));
+export async function migrateDatabase(config: HubConfig, logger?: Logger): Promise<void> {
+  const orm = await MikroORM.init(buildOrmOptions(config.database.url, false, (message) => logger?.info({ context: 'database' }, message)));
   try {
     await orm.getMigrator().up();
   } finally {
@@ -58,7 +58,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const { config } = options;
   const logger = options.logger ?? createRootLogger();
   await assertRedisSafe(config.redis.url);
-  if (runsApi(config.role)) await migrateDatabase(config);
+  if (runsApi(config.role)) await migrateDatabase(config, logger);
   const connectors = options.connectors ?? buildConnectors(config);
   const module = AppModule.forRoot(config, connectors);
   const nestLogger = new PinoNestLogger(logger);

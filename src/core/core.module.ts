@@ -7,6 +7,9 @@ import { buildOrmOptions } from './database/orm-options';
 import { QUEUE_NAMES } from '../workflow/job-catalogue';
 import { redisConnectionOptions } from './queue/redis';
 import { HUB_CONFIG } from './tokens';
+import { Logger } from '@nestjs/common';
+
+const ormLogger = new Logger('database');
 
 /** Platform only: configuration, database, queues, auth. Business modules depend on it. */
 @Global()
@@ -16,7 +19,10 @@ export class CoreModule {
     return {
       module: CoreModule,
       imports: [
-        MikroOrmModule.forRoot({ ...buildOrmOptions(config.database.url, config.database.debug), registerRequestContext: true }),
+        MikroOrmModule.forRoot({
+          ...buildOrmOptions(config.database.url, config.database.debug, (message) => ormLogger.log(message)),
+          registerRequestContext: true,
+        }),
         BullModule.forRoot({ connection: redisConnectionOptions(config.redis.url), prefix: config.redis.prefix }),
         BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
       ],

@@ -17,7 +17,8 @@ export function migrationsPath(kind: DatabaseKind): string {
   return join(__dirname, 'migrations', kind);
 }
 
-export function buildOrmOptions(url: string, debug = false): Options {
+/** `log` receives MikroORM's own messages (migrations applied, queries when debug is on). */
+export function buildOrmOptions(url: string, debug = false, log: (message: string) => void = () => undefined): Options {
   const kind = databaseKind(url);
   const common = {
     entities: ALL_ENTITIES,
@@ -26,6 +27,7 @@ export function buildOrmOptions(url: string, debug = false): Options {
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     extensions: [Migrator],
     debug,
+    logger: log,
     allowGlobalContext: false,
     forceUtcTimezone: true,
     migrations: {

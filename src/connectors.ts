@@ -1,5 +1,6 @@
 import { createBankIdSigningProvider } from '../connectors/bankid/config';
 import { FolderArchiveTarget } from '../connectors/folder-archive';
+import { createWebhookSink } from '../connectors/webhook-sink';
 import type { HubConnectors } from './app.module';
 import type { HubConfig } from './core/config/config.schema';
 
@@ -8,5 +9,6 @@ export function buildConnectors(config: HubConfig, env: NodeJS.ProcessEnv = proc
   return {
     signingProvider: createBankIdSigningProvider(config.signing.name, config.signing.bankid, env),
     archiveTarget: new FolderArchiveTarget(config.archive.folder),
+    resultSinks: config.resultSinks.map((sink) => ({ municipalityCode: sink.municipalityCode, sink: createWebhookSink(sink, env) })),
   };
 }

@@ -33,4 +33,14 @@ export class Approval {
 
   @Property({ type: 'Date' })
   decidedAt: Date = new Date();
+
+  /** When the municipality requires BankID-signed approvals: the approver's signature evidence. */
+  @Property({ type: 'text', nullable: true, lazy: true })
+  signatureXmlBase64?: string;
+
+  @Property({ type: 'text', nullable: true, lazy: true })
+  ocspResponseBase64?: string;
+
+  @Property({ type: 'json', nullable: true })
+  verification?: { valid: boolean; checkedAt: string; checks: { name: string; ok: boolean; detail?: string }[] };
 }

@@ -14,6 +14,8 @@ export function transition(
   const from = catalog.status;
   assertTransition(from, to);
   catalog.status = to;
+  catalog.statusChangedAt = new Date();
+  catalog.stuckReportedAt = undefined;
   if (to === 'COMPLETED') catalog.completedAt = new Date();
   if (to !== 'FAILED') {
     catalog.failedStep = undefined;

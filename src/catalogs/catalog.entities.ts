@@ -21,7 +21,7 @@ export type CatalogHeader = Omit<CatalogData, 'entries'>;
 @Unique({ properties: ['clientId', 'idempotencyKey'] })
 @Index({ properties: ['status', 'updatedAt'] })
 export class Catalog {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'rowVersion' | 'status';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'rowVersion' | 'status' | 'statusChangedAt' | 'workflowRound';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -71,6 +71,21 @@ export class Catalog {
 
   @Property({ type: 'text', nullable: true })
   failureReason?: string;
+
+  /** When the status last changed (set by transition()); "waiting too long" is measured from here. */
+  @Property({ type: 'Date' })
+  statusChangedAt: Date = new Date();
+
+  /**
+   * Bumped when the reconciler or an operator re-requests a step whose earlier job still exists in
+   * Redis as completed/failed: the new job gets a fresh deterministic id (`…-r<round>`).
+   */
+  @Property({ type: 'integer' })
+  workflowRound: number = 0;
+
+  /** Set once the reconciler has reported the catalog as waiting too long in its current status. */
+  @Property({ type: 'Date', nullable: true })
+  stuckReportedAt?: Date;
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startBankIdSimulator, BankIdSimulator } from '../../connectors/bankid/simulator';
 import { sha256Hex } from '../core/auth/api-clients';
-import type { ApiRole, HubConfig } from '../core/config/config.schema';
+import type { ApiClientConfig, ApiRole, HubConfig } from '../core/config/config.schema';
 import { loadConfig, DeepPartial } from '../core/config/config.loader';
 import { startHub, RunningHub } from '../hub';
 import type { Logger } from 'pino';
@@ -39,9 +39,11 @@ export interface DemoEnvironmentOptions {
   collectIntervalMs?: number;
   logger?: Logger;
   configOverrides?: DeepPartial<HubConfig>;
+  /** More API clients next to the three demo ones (tests use a second SAS). */
+  extraApiClients?: ApiClientConfig[];
 }
 
-function clientConfig(id: string, key: string, roles: ApiRole[]) {
+export function clientConfig(id: string, key: string, roles: ApiRole[]) {
   return { id, keySha256: sha256Hex(key), municipalityCode: DEMO_MUNICIPALITY.code, schoolUnits: ['*'], roles, displayName: id };
 }
 
@@ -71,6 +73,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
       clientConfig('demo-sas', keys.sas, ['sas']),
       clientConfig('demo-approver', keys.approver, ['approver']),
       clientConfig('demo-admin', keys.admin, ['admin']),
+      ...(options.extraApiClients ?? []),
     ],
     workflow: { collectIntervalMs: options.collectIntervalMs ?? 2000 },
     signing: {

@@ -2,7 +2,9 @@
  * The one typed list of jobs (DESIGN.md §3): name → queue, payload (ids only) and retry policy.
  * Start-up fails when a job here has no registered handler.
  */
-export const QUEUE_NAMES = ['documents', 'signing', 'archive'] as const;
+import type { CatalogStatus } from '../catalogs/catalog-state';
+
+export const QUEUE_NAMES = ['documents', 'signing', 'archive', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface RetryPolicy {
@@ -19,13 +21,27 @@ export interface JobPayloads {
   'signing.collect': { sessionId: string; poll: number };
   /** Build, validate and deposit the archive package. */
   'catalog.archive': { catalogId: string };
+  /** Repeatable: re-enqueue steps the database says are due but no live job covers; report stuck catalogs. */
+  'workflow.reconcile': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 
-export const JOB_CATALOGUE: { [N in JobName]: { queue: QueueName; retry: RetryPolicy } } = {
-  'catalog.render': { queue: 'documents', retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000 } },
+export interface JobSpec {
+  queue: QueueName;
+  retry: RetryPolicy;
+  /**
+   * Catalog steps only (payload `{ catalogId }`): the status the catalog must be in for this step to
+   * be due. The reconciler re-enqueues the step for catalogs sitting in it, and an operator retry of a
+   * FAILED catalog whose failedStep is this job moves it back here.
+   */
+  dueIn?: CatalogStatus;
+}
+
+export const JOB_CATALOGUE: { [N in JobName]: JobSpec } = {
+  'catalog.render': { queue: 'documents', retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000 }, dueIn: 'RECEIVED' },
   'signing.collect': { queue: 'signing', retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 } },
-  'catalog.archive': { queue: 'archive', retry: { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 } },
+  'catalog.archive': { queue: 'archive', retry: { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 }, dueIn: 'DELIVERING' },
+  'workflow.reconcile': { queue: 'maintenance', retry: { attempts: 1, baseDelayMs: 1000, maxDelayMs: 1000 } },
 };
 
 export const JOB_NAMES = Object.keys(JOB_CATALOGUE) as JobName[];
@@ -47,6 +63,8 @@ export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): s
       const p = payload as JobPayloads['signing.collect'];
       return `${p.sessionId}-collect-${p.poll}`;
     }
+    case 'workflow.reconcile':
+      return 'reconcile';
     default:
       throw new Error(`No job id rule for ${String(name)}`);
   }

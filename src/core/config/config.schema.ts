@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bankIdConnectorConfigSchema } from '../../../connectors/bankid/config';
 import { folderArchiveConfigSchema } from '../../../connectors/folder-archive/config';
+import { webhookSinkConfigSchema } from '../../../connectors/webhook-sink/config';
 
 export const HUB_ROLES = ['api', 'worker', 'all'] as const;
 export type HubRole = (typeof HUB_ROLES)[number];
@@ -22,6 +23,43 @@ const apiClientSchema = z
   })
   .strict();
 export type ApiClientConfig = z.infer<typeof apiClientSchema>;
+
+/** Signing and approval rules; every key optional so a municipality can override some of them. */
+const signingRulesFields = {
+  /** PARALLEL: the signers sign in any order; SEQUENTIAL: in the catalog's order (teachers, then rektor). */
+  order: z.enum(['PARALLEL', 'SEQUENTIAL']),
+  /** KOMVUX_THESIS: rektor signs komvuxarbete catalogs (the law); ALWAYS: rektor signs every catalog that names one. */
+  principalSigns: z.enum(['KOMVUX_THESIS', 'ALWAYS']),
+  /** The handläggare's decision must itself be BankID-signed (signer = APPROVER). */
+  approvalRequiresBankId: z.boolean(),
+  /** Minutes after submission by which every signer must have signed; unset = no deadline. */
+  deadlineMinutes: z.number().positive().nullable(),
+  /** Reminders to the SAS, in minutes after submission, while signatures are missing. */
+  reminderMinutes: z.array(z.number().positive()),
+};
+const signingRulesSchema = z
+  .object({
+    order: signingRulesFields.order.default('PARALLEL'),
+    principalSigns: signingRulesFields.principalSigns.default('KOMVUX_THESIS'),
+    approvalRequiresBankId: signingRulesFields.approvalRequiresBankId.default(false),
+    deadlineMinutes: signingRulesFields.deadlineMinutes.default(null),
+    reminderMinutes: signingRulesFields.reminderMinutes.default([]),
+    /** How often the deadline/reminder scan runs (worker role). */
+    scanIntervalMs: z.number().int().positive().default(60_000),
+    /** Per-municipality overrides, keyed by SCB kommunkod. */
+    municipalities: z
+      .record(z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod'), z.object(signingRulesFields).partial().strict())
+      .default({}),
+  })
+  .strict();
+export type SigningRulesConfig = z.infer<typeof signingRulesSchema>;
+export type SigningRules = Omit<SigningRulesConfig, 'municipalities' | 'scanIntervalMs'>;
+
+/** The effective rules for one municipality. */
+export function signingRulesFor(config: { signingRules: SigningRulesConfig }, municipalityCode: string): SigningRules {
+  const { municipalities, scanIntervalMs: _scan, ...global } = config.signingRules;
+  return { ...global, ...(municipalities[municipalityCode] ?? {}) };
+}
 
 export const hubConfigSchema = z
   .object({
@@ -59,9 +97,49 @@ export const hubConfigSchema = z
             documents: z.number().int().positive().default(2),
             signing: z.number().int().positive().default(8),
             archive: z.number().int().positive().default(2),
+            maintenance: z.number().int().positive().default(1),
           })
           .strict()
           .default({}),
+        /** A job whose worker stops renewing its lock for this long is stalled and handed to another worker. */
+        lockDurationMs: z.number().int().min(1000).default(30_000),
+        /** How often each worker looks for stalled jobs. */
+        stalledIntervalMs: z.number().int().min(1000).default(30_000),
+        /** Stalls tolerated before BullMQ fails a job (the reconciler then re-enqueues it). */
+        maxStalledCount: z.number().int().min(0).default(3),
+        /** On SIGTERM, active jobs get this long to finish before they are released to other workers. */
+        shutdownGraceMs: z.number().int().min(0).default(25_000),
+        reconciler: z
+          .object({
+            /** How often the repeatable reconcile job runs (0 = never: not recommended). */
+            intervalMs: z.number().int().min(0).default(60_000),
+            /** A step is only "lost" when its catalog has not changed for this long (lets the outbox dispatch first). */
+            graceMs: z.number().int().min(0).default(120_000),
+            /** Catalogs examined per run and status. */
+            batchSize: z.number().int().positive().default(500),
+          })
+          .strict()
+          .default({}),
+        /** Catalogs waiting longer than this in a status are reported (metric, timeline event, webhook). */
+        stuck: z
+          .object({
+            receivedMs: z.number().int().positive().default(60 * 60 * 1000),
+            awaitingSignatureMs: z.number().int().positive().default(14 * 24 * 3600 * 1000),
+            awaitingApprovalMs: z.number().int().positive().default(5 * 24 * 3600 * 1000),
+            deliveringMs: z.number().int().positive().default(24 * 3600 * 1000),
+            /** Optional: POSTed a JSON list of stuck catalog ids (no personal data). */
+            webhookUrl: z.string().url().optional(),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    metrics: z
+      .object({
+        /** The worker role has no HTTP API; it serves GET /metrics and /health/live on this port (null = off). */
+        workerPort: z.number().int().min(0).max(65535).nullable().default(9464),
+        workerHost: z.string().default('0.0.0.0'),
       })
       .strict()
       .default({}),
@@ -72,6 +150,9 @@ export const hubConfigSchema = z
         bankid: bankIdConnectorConfigSchema,
       })
       .strict(),
+    signingRules: signingRulesSchema.default({}),
+    /** Where the SAS is told what happened (DESIGN.md §3 ResultSink); none = events only in the timeline. */
+    resultSinks: z.array(webhookSinkConfigSchema).default([]),
     archive: z
       .object({
         folder: folderArchiveConfigSchema,

@@ -111,3 +111,35 @@ export interface ArchiveTarget extends Connector {
   /** The receipt of an earlier deposit under this key, or null. */
   findDeposit(depositKey: string): Promise<ArchiveReceipt | null>;
 }
+
+// ---------------------------------------------------------------- result sink
+
+/** What the SAS is told (DESIGN.md §3 ResultSink). Never personal numbers. */
+export interface ResultEvent {
+  /** e.g. catalog.declined, catalog.rejected, catalog.withdrawn, signing.reminder, signing.deadlinePassed */
+  type: string;
+  catalogId: string;
+  externalId: string;
+  status: string;
+  reason?: string;
+  occurredAt: string;
+  [key: string]: unknown;
+}
+
+export interface ResultReceipt {
+  idempotencyKey: string;
+  /** HTTP status or the peer's own acknowledgement. */
+  acknowledgement: string;
+  deliveredAt: string;
+}
+
+export interface ResultSink extends Connector {
+  /** Delivers an event; the receiver deduplicates on idempotencyKey, so a retry is harmless. */
+  notify(event: ResultEvent, idempotencyKey: string): Promise<ResultReceipt>;
+}
+
+/** A configured sink and the municipality ("*" = any) whose events it receives. */
+export interface ResultSinkBinding {
+  municipalityCode: string;
+  sink: ResultSink;
+}

@@ -39,7 +39,11 @@ export class ProblemFilter implements ExceptionFilter {
       const res = exception.getResponse();
       const detail =
         typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      if (exception.name === 'PayloadTooLargeException') return new Problem(413, 'Payload too large', detail);
+      if (exception.name === 'PayloadTooLargeException') return new Problem(413, 'Payload too large', 'The request body is too large.');
+      // Nest wraps body-parser's JSON SyntaxError in a 400.
+      if (status === 400 && (exception.cause instanceof SyntaxError || /JSON/.test(detail))) {
+        return Problem.badRequest('The request body is not valid JSON.');
+      }
       // body-parser reports malformed JSON as a 400 SyntaxError.
       return new Problem(status, exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'), detail);
     }

@@ -1,0 +1,76 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { createHash } from 'node:crypto';
+import type { CatalogEvent } from './catalog-event.entity';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Canonical JSON (sorted keys, no undefined) so the same content always hashes the same. */
+export function canonical(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export interface ChainedContent {
+  id: string;
+  catalogId: string;
+  seq: number;
+  type: string;
+  actor: string;
+  ip?: string | null;
+  data?: Record<string, unknown> | null;
+  at: Date;
+  prevHash: string;
+}
+
+/** The hash of one event: SHA-256 over its canonical content, which includes the previous hash. */
+export function eventHash(event: ChainedContent): string {
+  const content = canonical({
+    v: 1,
+    id: event.id,
+    catalogId: event.catalogId,
+    seq: event.seq,
+    type: event.type,
+    actor: event.actor,
+    ip: event.ip ?? null,
+    data: event.data ?? null,
+    at: new Date(event.at).toISOString(),
+    prevHash: event.prevHash,
+  });
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}
+
+/**
+ * Assigns seq/prevHash/hash to an event being inserted, in the inserting transaction.
+ * The upsert on catalog_event_heads takes that row's lock until commit (PostgreSQL; SQLite has
+ * one writer), so a concurrent append to the same catalog waits and then chains after this one.
+ * The unique (catalog_id, seq) index is the last line of defence.
+ */
+export async function appendToChain(em: EntityManager, event: CatalogEvent): Promise<void> {
+  if (event.hash) return;
+  const connection = em.getConnection();
+  const ctx = em.getTransactionContext();
+  const rows = await connection.execute<{ seq: number; hash: string }[]>(
+    'insert into catalog_event_heads (catalog_id, seq, hash) values (?, 0, ?) ' +
+      'on conflict (catalog_id) do update set seq = catalog_event_heads.seq returning seq, hash',
+    [event.catalogId, GENESIS_HASH],
+    'all',
+    ctx,
+  );
+  const head = rows[0];
+  event.seq = Number(head.seq) + 1;
+  event.prevHash = head.hash;
+  event.hash = eventHash(event);
+  await connection.execute(
+    'update catalog_event_heads set seq = ?, hash = ? where catalog_id = ?',
+    [event.seq, event.hash, event.catalogId],
+    'run',
+    ctx,
+  );
+}

@@ -10,11 +10,16 @@ import type { HubConfig } from './core/config/config.schema';
 import { createRootLogger, PinoNestLogger } from './core/logging/logger';
 import { buildConnectors } from './connectors';
 import { buildOrmOptions } from './core/database/orm-options';
+import { HubMetrics } from './core/metrics/hub-metrics';
+import { startWorkerMetricsServer } from './core/metrics/worker-metrics-server';
 
 export interface RunningHub {
   app: INestApplicationContext;
   /** Base URL when the api role listens, e.g. http://127.0.0.1:3000 */
   url?: string;
+  /** Worker role: base URL of its /metrics + /health/live server, when enabled. */
+  metricsUrl?: string;
+  metrics: HubMetrics;
   close(): Promise<void>;
 }
 
@@ -60,21 +65,35 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   await assertRedisSafe(config.redis.url);
   if (runsApi(config.role)) await migrateDatabase(config, logger);
   const connectors = options.connectors ?? buildConnectors(config);
-  const module = AppModule.forRoot(config, connectors);
+  const metrics = new HubMetrics({ labels: { role: config.role } });
+  const module = AppModule.forRoot(config, connectors, { metrics });
   const nestLogger = new PinoNestLogger(logger);
 
   if (!runsApi(config.role)) {
     const app = await NestFactory.createApplicationContext(module, { logger: nestLogger });
+    // SIGTERM: workers stop taking jobs, finish (or release) active ones, then connections close.
     app.enableShutdownHooks();
-    return { app, close: () => app.close() };
+    const port = config.metrics.workerPort;
+    const server = port === null ? undefined : await startWorkerMetricsServer(metrics, port, config.metrics.workerHost);
+    const host = config.metrics.workerHost === '0.0.0.0' || config.metrics.workerHost === '::' ? '127.0.0.1' : config.metrics.workerHost;
+    return {
+      app,
+      metrics,
+      metricsUrl: server ? `http://${host}:${server.port}` : undefined,
+      close: async () => {
+        await server?.close();
+        await app.close();
+      },
+    };
   }
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: nestLogger, bodyParser: false });
-  app.useBodyParser('json', { limit: '5mb', type: ['application/json', 'application/*+json'] });
+  // strict: false so a JSON null or number reaches validation and gets a 422 with a pointer, not a parse error.
+  app.useBodyParser('json', { limit: '5mb', strict: false, type: ['application/json', 'application/*+json'] });
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  return { app, url: `http://${host}:${address.port}`, close: () => app.close() };
+  return { app, metrics, url: `http://${host}:${address.port}`, close: () => app.close() };
 }

@@ -12,7 +12,9 @@ import { BankIdClient } from './bankid.client';
 import { normaliseEndUserIp } from './end-user-ip';
 import { animatedQrData } from './qr';
 import { verifyBankIdSignature } from './signature-verifier';
-import { userMessageFor, type UserMessageContext } from './user-messages';
+import { userMessageFor, userMessageForError, type UserMessageContext } from './user-messages';
+
+const ERROR_HINTS = new Set(['alreadyInProgress', 'maintenance', 'internalError', 'tooManyRequests', 'requestTimeout', 'network', 'timeout']);
 
 export interface BankIdSigningProviderOptions {
   /** Trust anchor(s) (PEM) for the signature certificate chain. */
@@ -146,7 +148,14 @@ export class BankIdSigningProvider implements SigningProvider {
     return { valid: checks.every((check) => check.ok), checks };
   }
 
-  userMessage(status: 'pending' | 'failed' | 'complete', hintCode?: string): { code: string; text: string } {
-    return userMessageFor(status, hintCode, this.options.userMessageContext);
+  userMessage(
+    status: 'pending' | 'failed' | 'complete',
+    hintCode?: string,
+    context?: { sameDevice?: boolean },
+  ): { code: string; text: string } {
+    const base = this.options.userMessageContext ?? {};
+    // Errors the hub records as a session's hint (e.g. alreadyInProgress at start) get their RFA text too.
+    if (status === 'failed' && hintCode && ERROR_HINTS.has(hintCode)) return userMessageForError(hintCode);
+    return userMessageFor(status, hintCode, context?.sameDevice === undefined ? base : { ...base, qrCode: !context.sameDevice });
   }
 }

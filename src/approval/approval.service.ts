@@ -1,67 +1,162 @@
-import { MikroORM } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
-import { EventActor, recordEvent } from '../audit/events';
+import { EntityManager, MikroORM } from '@mikro-orm/core';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { EventActor, recordEvent, WORKER_ACTOR } from '../audit/events';
 import { Catalog, Signer } from '../catalogs/catalog.entities';
+import { loadCatalogData } from '../catalogs/catalog.repository';
 import { transition } from '../catalogs/catalog-transitions';
+import type { ValidationIssue } from '../catalogs/catalog.types';
+import { normalizePersonalNumber } from '../catalogs/validation/validate-catalog';
 import { ApiClient, coversSchoolUnit } from '../core/auth/api-clients';
+import { HubConfig, signingRulesFor } from '../core/config/config.schema';
+import type { EvidenceVerification, SigningCompletion } from '../core/connectors/ports';
 import { Problem } from '../core/http/problem';
+import { HUB_CONFIG } from '../core/tokens';
+import { ResultNotifier } from '../delivery/result-notifier.service';
+import { Signature, SigningSession, SigningSessionItem } from '../signing/signing.entities';
+import { parseEndUserIp, SessionView, SigningService } from '../signing/signing.service';
+import { approvalSummary } from '../signing/visible-data';
 import { requestStep } from '../workflow/outbox';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
-import { normalizePersonalNumber } from '../catalogs/validation/validate-catalog';
 import { Approval, APPROVAL_DECISIONS, ApprovalDecision } from './approval.entities';
-import type { ValidationIssue } from '../catalogs/catalog.types';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 interface ApprovalRequest {
   decision: ApprovalDecision;
   approver: { name: string; personalNumber?: string };
   comment?: string;
+  endUserIp?: string;
 }
 
-/** The handläggare's four-eyes step: approve (→ delivery) or reject (→ SAS corrects). */
+export type DecisionOutcome = { kind: 'decided'; approval: Approval } | { kind: 'signing'; session: SessionView };
+
+/**
+ * The handläggare's four-eyes step: approve (→ delivery) or reject (→ SAS corrects). The
+ * approver is never a signer of the catalog (by personal number) and never the API client that
+ * submitted it or drove its signing. Where the municipality requires it, the decision itself is
+ * BankID-signed by the approver (signer = APPROVER) and takes effect when that signature verifies.
+ */
 @Injectable()
-export class ApprovalService {
+export class ApprovalService implements OnModuleInit {
   constructor(
     private readonly orm: MikroORM,
     private readonly dispatcher: OutboxDispatcher,
+    private readonly signing: SigningService,
+    private readonly results: ResultNotifier,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
-  async decide(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Approval> {
+  onModuleInit(): void {
+    this.signing.onComplete('APPROVAL', (tx, session, completion, verification) => this.completeSignedDecision(tx, session, completion, verification));
+  }
+
+  async decide(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<DecisionOutcome> {
     const request = parseApprovalRequest(body);
     const em = this.orm.em.fork();
-    const approval = await em.transactional(async (tx) => {
-      const catalog = /^[0-9a-f-]{36}$/i.test(catalogId) ? await tx.findOne(Catalog, catalogId) : null;
-      if (!catalog || catalog.municipalityCode !== client.municipalityCode || !coversSchoolUnit(client, catalog.schoolUnitCode)) {
-        throw Problem.notFound('No such catalog.');
+    const catalog = await this.assertMayDecide(em, client, catalogId, request);
+    if (signingRulesFor(this.config, catalog.municipalityCode).approvalRequiresBankId) {
+      const errors: ValidationIssue[] = [];
+      if (!request.approver.personalNumber) {
+        errors.push({ pointer: '/approver/personalNumber', code: 'required', detail: 'This municipality requires BankID-signed approvals: approver.personalNumber is required.' });
       }
-      if (catalog.status !== 'AWAITING_APPROVAL') {
-        throw Problem.conflict(`The catalog is ${catalog.status}; a decision is possible only in AWAITING_APPROVAL.`);
-      }
-      const signers = await tx.find(Signer, { catalog });
-      if (request.approver.personalNumber && signers.some((s) => s.personalNumber === request.approver.personalNumber)) {
-        throw Problem.validation([{ pointer: '/approver/personalNumber', code: 'approver_is_signer', detail: 'The approver signed this catalog; another person must approve it.' }]);
-      }
-      if (client.id === catalog.clientId) {
-        throw Problem.forbidden('The API client that submitted the catalog may not approve it.');
-      }
-      const approval = tx.create(Approval, {
-        catalog,
-        decision: request.decision,
-        clientId: client.id,
-        approverName: request.approver.name,
-        approverPersonalNumber: request.approver.personalNumber,
-        comment: request.comment,
+      const endUserIp = parseEndUserIp(request.endUserIp, errors);
+      if (errors.length > 0) throw Problem.validation(errors);
+      const data = await loadCatalogData(em, catalog);
+      const session = await this.signing.openSession({
+        client,
+        purpose: 'APPROVAL',
+        personalNumber: request.approver.personalNumber!,
+        endUserIp,
+        items: [{ catalog, signer: null, documentSha256: catalog.documentSha256! }],
+        userVisibleData: approvalSummary(data, catalog.documentSha256!, request.decision, request.comment),
+        signedSha256: catalog.documentSha256!,
+        pendingDecision: { decision: request.decision, approverName: request.approver.name, comment: request.comment, ip: actor.ip },
+        actor,
       });
-      recordEvent(tx, catalog.id, 'approval.decided', actor, { decision: request.decision, approvalId: approval.id });
-      if (request.decision === 'APPROVE') {
-        transition(tx, catalog, 'DELIVERING', actor);
-        requestStep(tx, 'catalog.archive', { catalogId: catalog.id });
-      } else {
-        transition(tx, catalog, 'REJECTED', actor, { comment: request.comment });
-      }
-      return approval;
+      return { kind: 'signing', session };
+    }
+    const approval = await em.fork().transactional(async (tx) => {
+      const current = await this.assertMayDecide(tx, client, catalogId, request);
+      return this.applyDecision(tx, current, client.id, request.decision, request.approver, request.comment, actor);
     });
     this.dispatcher.nudge();
+    return { kind: 'decided', approval };
+  }
+
+  private async assertMayDecide(em: EntityManager, client: ApiClient, catalogId: string, request: ApprovalRequest): Promise<Catalog> {
+    const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId) ? await em.findOne(Catalog, catalogId) : null;
+    if (!catalog || catalog.municipalityCode !== client.municipalityCode || !coversSchoolUnit(client, catalog.schoolUnitCode)) {
+      throw Problem.notFound('No such catalog.');
+    }
+    if (catalog.status !== 'AWAITING_APPROVAL') {
+      throw Problem.conflict(`The catalog is ${catalog.status}; a decision is possible only in AWAITING_APPROVAL.`);
+    }
+    const [signers, signatures] = await Promise.all([em.find(Signer, { catalog }), em.find(Signature, { catalog })]);
+    const pn = request.approver.personalNumber;
+    if (pn && (signers.some((s) => s.personalNumber === pn) || signatures.some((s) => s.personalNumber === pn))) {
+      throw Problem.validation([{ pointer: '/approver/personalNumber', code: 'approver_is_signer', detail: 'The approver signed this catalog; another person must approve it.' }]);
+    }
+    if (client.id === catalog.clientId) {
+      throw Problem.forbidden('The API client that submitted the catalog may not approve it.');
+    }
+    const drove = await em.count(SigningSessionItem, { catalog, session: { clientId: client.id, purpose: { $ne: 'APPROVAL' } } });
+    if (drove > 0) throw Problem.forbidden('The API client that started a signing session for the catalog may not approve it.');
+    return catalog;
+  }
+
+  private applyDecision(
+    tx: EntityManager,
+    catalog: Catalog,
+    clientId: string,
+    decision: ApprovalDecision,
+    approver: { name: string; personalNumber?: string },
+    comment: string | undefined,
+    actor: EventActor,
+    evidence?: Pick<Approval, 'signatureXmlBase64' | 'ocspResponseBase64' | 'verification'>,
+  ): Approval {
+    const approval = tx.create(Approval, {
+      catalog,
+      decision,
+      clientId,
+      approverName: approver.name,
+      approverPersonalNumber: approver.personalNumber,
+      comment,
+      ...(evidence ?? {}),
+    });
+    recordEvent(tx, catalog.id, 'approval.decided', actor, { decision, approvalId: approval.id, bankIdSigned: Boolean(evidence) });
+    if (decision === 'APPROVE') {
+      transition(tx, catalog, 'DELIVERING', actor);
+      requestStep(tx, 'catalog.archive', { catalogId: catalog.id });
+    } else {
+      transition(tx, catalog, 'REJECTED', actor, { comment });
+      this.results.enqueue(tx, catalog, 'catalog.rejected', { reason: comment });
+    }
     return approval;
+  }
+
+  /** An APPROVAL session completed with verified evidence: the decision takes effect now. */
+  private async completeSignedDecision(tx: EntityManager, session: SigningSession, completion: SigningCompletion, verification: EvidenceVerification): Promise<void> {
+    const catalog = await tx.findOneOrFail(Catalog, session.catalog.id);
+    const pending = session.pendingDecision!;
+    if (catalog.status !== 'AWAITING_APPROVAL') {
+      recordEvent(tx, catalog.id, 'approval.ignored', WORKER_ACTOR, { sessionId: session.id, reason: `catalog is ${catalog.status}` });
+      return;
+    }
+    this.applyDecision(
+      tx,
+      catalog,
+      session.clientId,
+      pending.decision,
+      { name: pending.approverName, personalNumber: completion.personalNumber },
+      pending.comment,
+      { actor: session.clientId, ip: pending.ip },
+      {
+        signatureXmlBase64: completion.signatureXmlBase64,
+        ocspResponseBase64: completion.ocspResponseBase64,
+        verification: { valid: true, checkedAt: new Date().toISOString(), checks: verification.checks },
+      },
+    );
   }
 }
 
@@ -78,6 +173,8 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
   } else {
     if (typeof approver.name !== 'string' || approver.name.trim() === '') {
       errors.push({ pointer: '/approver/name', code: 'required', detail: 'approver.name is required.' });
+    } else if (approver.name.trim().length > 200 || CONTROL_CHARS.test(approver.name)) {
+      errors.push({ pointer: '/approver/name', code: 'invalid_value', detail: 'approver.name must be at most 200 characters without control characters.' });
     }
     if (approver.personalNumber !== undefined) {
       const normalized = typeof approver.personalNumber === 'string' ? normalizePersonalNumber(approver.personalNumber) : undefined;
@@ -86,16 +183,22 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
       } else personalNumber = normalized.value;
     }
   }
-  if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 2000)) {
-    errors.push({ pointer: '/comment', code: 'invalid_type', detail: 'comment must be a string of at most 2000 characters.' });
-  }
-  if (b.decision === 'REJECT' && (typeof b.comment !== 'string' || b.comment.trim() === '')) {
+  if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 2000 || b.comment.includes('\u0000'))) {
+    errors.push({ pointer: '/comment', code: 'invalid_type', detail: 'comment must be a string of at most 2000 characters without NUL.' });
+  } else if (b.decision === 'REJECT' && (typeof b.comment !== 'string' || b.comment.trim() === '')) {
     errors.push({ pointer: '/comment', code: 'required', detail: 'A rejection needs a comment telling the SAS what to correct.' });
+  }
+  if (b.endUserIp !== undefined && typeof b.endUserIp !== 'string') {
+    errors.push({ pointer: '/endUserIp', code: 'invalid_type', detail: 'endUserIp must be a string.' });
+  }
+  for (const key of Object.keys(b)) {
+    if (!['decision', 'approver', 'comment', 'endUserIp'].includes(key)) errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
   }
   if (errors.length > 0) throw Problem.validation(errors);
   return {
     decision: b.decision as ApprovalDecision,
     approver: { name: String(approver!.name).trim(), personalNumber },
-    comment: b.comment as string | undefined,
+    comment: typeof b.comment === 'string' && b.comment.trim() !== '' ? b.comment.trim() : undefined,
+    endUserIp: b.endUserIp as string | undefined,
   };
 }

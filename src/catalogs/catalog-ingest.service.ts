@@ -1,8 +1,10 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { recordEvent } from '../audit/events';
 import { ApiClient, coversSchoolUnit } from '../core/auth/api-clients';
+import { HubConfig, signingRulesFor } from '../core/config/config.schema';
+import { HUB_CONFIG } from '../core/tokens';
 import { Problem } from '../core/http/problem';
 import { requestStep } from '../workflow/outbox';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
@@ -14,6 +16,10 @@ export interface IngestResult {
   created: boolean;
   catalog: Catalog;
   warnings: { pointer: string; code: string; detail: string }[];
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Canonical JSON (sorted keys) so the same body hashes the same whatever its key order. */
@@ -33,19 +39,45 @@ export class CatalogIngestService {
   constructor(
     private readonly em: EntityManager,
     private readonly dispatcher: OutboxDispatcher,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
   ) {}
 
-  async submit(client: ApiClient, body: unknown, idempotencyKeyHeader: string | undefined, ip?: string): Promise<IngestResult> {
+  async submit(
+    client: ApiClient,
+    body: unknown,
+    idempotencyKeyHeader: string | undefined,
+    ip?: string,
+  ): Promise<IngestResult> {
+    // A blank header counts as none; the key is opaque text, only length and control characters matter.
+    const header = idempotencyKeyHeader?.trim() || undefined;
+    const headerPointer = '/headers/idempotency-key';
+    if (header && header.length > 200) {
+      throw Problem.badRequest('The Idempotency-Key header is too long.', [
+        {
+          pointer: headerPointer,
+          code: 'too_long',
+          detail: 'Idempotency-Key header: at most 200 characters.',
+        },
+      ]);
+    }
+    if (header && /[\u0000-\u001f\u007f]/.test(header)) {
+      throw Problem.badRequest('The Idempotency-Key header contains control characters.', [
+        {
+          pointer: headerPointer,
+          code: 'invalid_characters',
+          detail: 'Idempotency-Key header: no control characters.',
+        },
+      ]);
+    }
     const result = validateCatalogSubmission(body);
     if (!result.ok) throw Problem.validation(result.errors);
     const data = result.catalog;
     this.assertScope(client, data);
+    await this.assertCorrectable(client, data);
 
-    const idempotencyKey = idempotencyKeyHeader?.trim() || `externalId:${data.externalId}`;
-    if (idempotencyKey.length > 200) {
-      throw Problem.validation([{ pointer: '', code: 'too_long', detail: 'Idempotency-Key header is longer than 200 characters.' }]);
-    }
-    const requestHash = createHash('sha256').update(canonicalJson(body)).digest('hex');
+    // Stored as a digest: fixed width whatever the SAS sends, and header keys never collide with defaults.
+    const idempotencyKey = header ? `header:${sha256(header)}` : `externalId:${sha256(data.externalId)}`;
+    const requestHash = sha256(canonicalJson(body));
 
     const replay = await this.findReplay(client, idempotencyKey, requestHash);
     if (replay) return { created: false, catalog: replay, warnings: result.warnings };
@@ -54,11 +86,17 @@ export class CatalogIngestService {
     try {
       const catalog = await em.transactional(async (tx) => {
         const catalog = this.buildCatalog(tx, client, data, idempotencyKey, requestHash);
-        recordEvent(tx, catalog.id, 'catalog.received', { actor: client.id, ip }, {
-          externalId: data.externalId,
-          entries: data.entries.length,
-          warnings: result.warnings.map((w) => w.code),
-        });
+        recordEvent(
+          tx,
+          catalog.id,
+          'catalog.received',
+          { actor: client.id, ip },
+          {
+            externalId: data.externalId,
+            entries: data.entries.length,
+            warnings: result.warnings.map((w) => w.code),
+          },
+        );
         requestStep(tx, 'catalog.render', { catalogId: catalog.id });
         return catalog;
       });
@@ -77,19 +115,66 @@ export class CatalogIngestService {
   private assertScope(client: ApiClient, data: CatalogData): void {
     const errors = [];
     if (data.municipalityCode !== client.municipalityCode) {
-      errors.push({ pointer: '/municipalityCode', code: 'out_of_scope', detail: 'This API client may not submit catalogs for that municipality.' });
+      errors.push({
+        pointer: '/municipalityCode',
+        code: 'out_of_scope',
+        detail: 'This API client may not submit catalogs for that municipality.',
+      });
     }
     if (!coversSchoolUnit(client, data.schoolUnit.code)) {
-      errors.push({ pointer: '/schoolUnit/code', code: 'out_of_scope', detail: 'This API client may not submit catalogs for that school unit.' });
+      errors.push({
+        pointer: '/schoolUnit/code',
+        code: 'out_of_scope',
+        detail: 'This API client may not submit catalogs for that school unit.',
+      });
     }
-    if (errors.length > 0) throw new Problem(403, 'Forbidden', 'The catalog is outside this API client\'s scope.', undefined, errors);
+    if (errors.length > 0)
+      throw new Problem(
+        403,
+        'Forbidden',
+        "The catalog is outside this API client's scope.",
+        undefined,
+        errors,
+      );
   }
 
-  private async findReplay(client: ApiClient, idempotencyKey: string, requestHash: string): Promise<Catalog | null> {
+  /** A correction references a completed catalog the same SAS may see; nothing signed is overwritten. */
+  private async assertCorrectable(client: ApiClient, data: CatalogData): Promise<void> {
+    if (!data.corrects) return;
+    const original = await this.em
+      .fork()
+      .findOne(Catalog, { id: data.corrects.catalogId, clientId: client.id });
+    if (!original) {
+      throw Problem.validation([
+        {
+          pointer: '/corrects/catalogId',
+          code: 'not_found',
+          detail: 'No catalog with this id was submitted by this client.',
+        },
+      ]);
+    }
+    if (original.status !== 'COMPLETED') {
+      throw Problem.validation([
+        {
+          pointer: '/corrects/catalogId',
+          code: 'not_completed',
+          detail: `Only a COMPLETED catalog can be corrected; this one is ${original.status}.`,
+        },
+      ]);
+    }
+  }
+
+  private async findReplay(
+    client: ApiClient,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<Catalog | null> {
     const existing = await this.em.fork().findOne(Catalog, { clientId: client.id, idempotencyKey });
     if (!existing) return null;
     if (existing.requestHash !== requestHash) {
-      throw Problem.conflict('The Idempotency-Key (or externalId) was already used with a different request body.');
+      throw Problem.conflict(
+        'The Idempotency-Key (or externalId) was already used with a different request body.',
+      );
     }
     return existing;
   }
@@ -129,23 +214,35 @@ export class CatalogIngestService {
         specialization: entry.specialization,
       });
     });
-    requiredSigners(data).forEach((signer, position) => {
-      em.create(Signer, { catalog, position, ...signer });
-    });
+    requiredSigners(data, signingRulesFor(this.config, data.municipalityCode).principalSigns).forEach(
+      (signer, position) => {
+        em.create(Signer, { catalog, position, ...signer });
+      },
+    );
     return catalog;
   }
 }
 
-/** Every grading teacher signs; rektor too for komvuxarbete (DOMAIN.md "Who signs"). */
-export function requiredSigners(data: CatalogData): Pick<Signer, 'role' | 'personalNumber' | 'name'>[] {
+/**
+ * Every grading teacher signs; rektor too for komvuxarbete (DOMAIN.md "Who signs"), or for every
+ * catalog that names one when the municipality's rule `principalSigns` is ALWAYS.
+ */
+export function requiredSigners(
+  data: CatalogData,
+  principalSigns: 'KOMVUX_THESIS' | 'ALWAYS' = 'KOMVUX_THESIS',
+): Pick<Signer, 'role' | 'personalNumber' | 'name'>[] {
   const signers: Pick<Signer, 'role' | 'personalNumber' | 'name'>[] = data.gradingTeachers.map((t) => ({
     role: 'GRADING_TEACHER' as const,
     personalNumber: t.personalNumber,
     name: t.name,
   }));
-  if (data.course.kind === 'KOMVUX_THESIS' && data.principal) {
+  if ((data.course.kind === 'KOMVUX_THESIS' || principalSigns === 'ALWAYS') && data.principal) {
     if (!signers.some((s) => s.personalNumber === data.principal!.personalNumber)) {
-      signers.push({ role: 'PRINCIPAL', personalNumber: data.principal.personalNumber, name: data.principal.name });
+      signers.push({
+        role: 'PRINCIPAL',
+        personalNumber: data.principal.personalNumber,
+        name: data.principal.name,
+      });
     }
   }
   return signers;

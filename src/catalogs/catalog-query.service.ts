@@ -1,5 +1,7 @@
 import { FilterQuery, MikroORM } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { HubConfig, signingRulesFor } from '../core/config/config.schema';
+import { HUB_CONFIG } from '../core/tokens';
 import { Approval } from '../approval/approval.entities';
 import { Delivery } from '../archive/delivery.entities';
 import { CatalogEvent } from '../audit/catalog-event.entity';
@@ -8,6 +10,29 @@ import { Problem } from '../core/http/problem';
 import { CATALOG_STATUSES, CatalogStatus } from './catalog-state';
 import { Catalog, CatalogDocument, Signer } from './catalog.entities';
 import { loadCatalogData } from './catalog.repository';
+
+const LIST_PARAMETERS = ['status', 'schoolUnitCode', 'updatedAfter', 'cursor', 'limit'];
+
+/** Strict ISO 8601 date-time (or date) within a sane range: no rollover of 2026-02-30, no '1' read as 2001. */
+export function parseIsoDateTime(raw: unknown): Date | null {
+  if (typeof raw !== 'string') return null;
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.exec(raw);
+  if (!match) return null;
+  const [, y, mo, d, h = '00', mi = '00', s = '00'] = match;
+  const date = new Date(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  const calendar = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  const valid =
+    !Number.isNaN(date.getTime()) &&
+    calendar.getUTCMonth() === Number(mo) - 1 &&
+    calendar.getUTCDate() === Number(d) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    Number(s) < 60 &&
+    Number(y) >= 1900 &&
+    Number(y) <= 9999;
+  return valid ? date : null;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -24,11 +49,18 @@ export interface CatalogSummary {
 
 @Injectable()
 export class CatalogQueryService {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
+  ) {}
 
   /** SAS clients see their own catalogs; approvers and admins those of their municipality and units. */
   private scopeFilter(client: ApiClient): FilterQuery<Catalog> {
-    if (client.roles.includes('sas') && !client.roles.includes('approver') && !client.roles.includes('admin')) {
+    if (
+      client.roles.includes('sas') &&
+      !client.roles.includes('approver') &&
+      !client.roles.includes('admin')
+    ) {
       return { clientId: client.id };
     }
     return client.schoolUnits.includes('*')
@@ -51,12 +83,13 @@ export class CatalogQueryService {
       em.find(Signer, { catalog: catalog.id }, { orderBy: { position: 'asc' } }),
       em.find(Approval, { catalog: catalog.id }, { orderBy: { decidedAt: 'asc' } }),
       em.find(Delivery, { catalog: catalog.id }, { orderBy: { createdAt: 'asc' } }),
-      em.find(CatalogEvent, { catalogId: catalog.id }, { orderBy: { at: 'asc', id: 'asc' } }),
+      em.find(CatalogEvent, { catalogId: catalog.id }, { orderBy: { seq: 'asc' } }),
     ]);
     return {
       ...summary(catalog),
       documentSha256: catalog.documentSha256 ?? null,
-      failure: catalog.status === 'FAILED' ? { step: catalog.failedStep, reason: catalog.failureReason } : null,
+      failure:
+        catalog.status === 'FAILED' ? { step: catalog.failedStep, reason: catalog.failureReason } : null,
       completedAt: catalog.completedAt?.toISOString() ?? null,
       catalog: data,
       signers: signers.map((s) => ({
@@ -68,46 +101,112 @@ export class CatalogQueryService {
       })),
       approval: approvals.map((a) => ({
         decision: a.decision,
-        approver: { name: a.approverName, personalNumber: a.approverPersonalNumber ?? null, client: a.clientId },
+        approver: {
+          name: a.approverName,
+          personalNumber: a.approverPersonalNumber ?? null,
+          client: a.clientId,
+        },
         comment: a.comment ?? null,
         decidedAt: a.decidedAt.toISOString(),
       })),
-      deliveries: deliveries.map((d) => ({ kind: d.kind, target: d.target, key: d.deliveryKey, receipt: d.receipt, at: d.createdAt.toISOString() })),
-      timeline: events.map((e) => ({ type: e.type, actor: e.actor, at: e.at.toISOString(), data: e.data ?? null })),
+      deliveries: deliveries.map((d) => ({
+        kind: d.kind,
+        target: d.target,
+        key: d.deliveryKey,
+        receipt: d.receipt,
+        at: d.createdAt.toISOString(),
+      })),
+      signing: signingStatus(this.config, catalog, signers),
+      timeline: events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        actor: e.actor,
+        ip: e.ip ?? null,
+        at: e.at.toISOString(),
+        data: e.data ?? null,
+        prevHash: e.prevHash,
+        hash: e.hash,
+      })),
     };
   }
 
-  async list(client: ApiClient, query: Record<string, unknown>): Promise<{ items: CatalogSummary[]; nextCursor: string | null }> {
+  async list(
+    client: ApiClient,
+    query: Record<string, unknown>,
+  ): Promise<{ items: CatalogSummary[]; nextCursor: string | null }> {
     const errors = [];
+    // A misspelt filter must not silently return everything.
+    for (const key of Object.keys(query)) {
+      if (!LIST_PARAMETERS.includes(key))
+        errors.push({
+          pointer: `/${key}`,
+          code: 'unknown_parameter',
+          detail: `Unknown query parameter; use ${LIST_PARAMETERS.join(', ')}.`,
+        });
+    }
     const filter: FilterQuery<Catalog>[] = [this.scopeFilter(client)];
     const status = query.status;
     if (status !== undefined) {
       if (typeof status !== 'string' || !CATALOG_STATUSES.includes(status as CatalogStatus)) {
-        errors.push({ pointer: '/status', code: 'invalid_value', detail: `status must be one of ${CATALOG_STATUSES.join(', ')}.` });
+        errors.push({
+          pointer: '/status',
+          code: 'invalid_value',
+          detail: `status must be one of ${CATALOG_STATUSES.join(', ')}.`,
+        });
       } else filter.push({ status: status as CatalogStatus });
     }
     if (query.schoolUnitCode !== undefined) {
       if (typeof query.schoolUnitCode !== 'string' || !/^\d{8}$/.test(query.schoolUnitCode)) {
-        errors.push({ pointer: '/schoolUnitCode', code: 'invalid_school_unit_code', detail: 'schoolUnitCode must be 8 digits.' });
+        errors.push({
+          pointer: '/schoolUnitCode',
+          code: 'invalid_school_unit_code',
+          detail: 'schoolUnitCode must be 8 digits.',
+        });
       } else filter.push({ schoolUnitCode: query.schoolUnitCode });
     }
     if (query.updatedAfter !== undefined) {
-      const date = typeof query.updatedAfter === 'string' ? new Date(query.updatedAfter) : new Date(NaN);
-      if (Number.isNaN(date.getTime())) {
-        errors.push({ pointer: '/updatedAfter', code: 'invalid_date', detail: 'updatedAfter must be an ISO 8601 date-time.' });
+      const date = parseIsoDateTime(query.updatedAfter);
+      if (!date) {
+        errors.push({
+          pointer: '/updatedAfter',
+          code: 'invalid_date',
+          detail: 'updatedAfter must be an ISO 8601 date-time.',
+        });
       } else filter.push({ updatedAt: { $gt: date } });
     }
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
+    const limit =
+      query.limit === undefined
+        ? 50
+        : typeof query.limit === 'string' && /^\d{1,3}$/.test(query.limit)
+          ? Number(query.limit)
+          : NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
-      errors.push({ pointer: '/limit', code: 'invalid_value', detail: 'limit must be an integer from 1 to 500.' });
+      errors.push({
+        pointer: '/limit',
+        code: 'invalid_value',
+        detail: 'limit must be an integer from 1 to 500.',
+      });
     }
     if (query.cursor !== undefined) {
       const cursor = decodeCursor(query.cursor);
-      if (!cursor) errors.push({ pointer: '/cursor', code: 'invalid_cursor', detail: 'cursor is not one this API returned.' });
-      else filter.push({ $or: [{ createdAt: { $gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { $gt: cursor.id } }] });
+      if (!cursor)
+        errors.push({
+          pointer: '/cursor',
+          code: 'invalid_cursor',
+          detail: 'cursor is not one this API returned.',
+        });
+      else
+        filter.push({
+          $or: [
+            { createdAt: { $gt: cursor.createdAt } },
+            { createdAt: cursor.createdAt, id: { $gt: cursor.id } },
+          ],
+        });
     }
     if (errors.length > 0) throw Problem.badRequest('Invalid query parameters.', errors);
-    const rows = await this.orm.em.fork().find(Catalog, { $and: filter }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 });
+    const rows = await this.orm.em
+      .fork()
+      .find(Catalog, { $and: filter }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -118,11 +217,33 @@ export class CatalogQueryService {
 
   async document(client: ApiClient, id: string): Promise<CatalogDocument> {
     const catalog = await this.findVisible(client, id);
-    const docs = await this.orm.em.fork().find(CatalogDocument, { catalog: catalog.id }, { populate: ['content'], orderBy: { createdAt: 'desc' } });
+    const docs = await this.orm.em
+      .fork()
+      .find(
+        CatalogDocument,
+        { catalog: catalog.id },
+        { populate: ['content'], orderBy: { createdAt: 'desc' } },
+      );
     const doc = docs.find((d) => d.kind === 'SEALED') ?? docs[0];
     if (!doc) throw Problem.notFound('The catalog document has not been rendered yet.');
     return doc;
   }
+}
+
+/** Signing order, deadline and whether the catalog is overdue (reported, never dropped). */
+function signingStatus(config: HubConfig, catalog: Catalog, signers: Signer[]): Record<string, unknown> {
+  const rules = signingRulesFor(config, catalog.municipalityCode);
+  const deadline = rules.deadlineMinutes
+    ? new Date(catalog.createdAt.getTime() + rules.deadlineMinutes * 60_000)
+    : null;
+  const awaiting = catalog.status === 'AWAITING_SIGNATURE';
+  return {
+    order: rules.order,
+    required: signers.length,
+    signed: signers.filter((s) => s.signedAt).length,
+    deadline: deadline?.toISOString() ?? null,
+    overdue: Boolean(awaiting && deadline && deadline.getTime() <= Date.now()),
+  };
 }
 
 export function summary(catalog: Catalog): CatalogSummary {

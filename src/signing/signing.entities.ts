@@ -12,7 +12,7 @@ export type SessionPurpose = (typeof SESSION_PURPOSES)[number];
 @Entity({ tableName: 'signing_sessions' })
 @Index({ properties: ['status'] })
 export class SigningSession {
-  [OptionalProps]?: 'createdAt' | 'status' | 'collectCount' | 'purpose';
+  [OptionalProps]?: 'createdAt' | 'status' | 'collectCount' | 'purpose' | 'sameDevice' | 'orderRef' | 'autoStartToken' | 'qrStartToken' | 'qrStartSecret';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -66,6 +66,10 @@ export class SigningSession {
 
   @Property({ type: 'string', length: 45 })
   endUserIp!: string;
+
+  /** The app is started on the same device (autoStartToken) rather than by QR: selects RFA texts. */
+  @Property({ type: 'boolean' })
+  sameDevice: boolean = false;
 
   /** SHA-256 (hex) of the document the signer is asked to sign. */
   @Property({ type: 'string', length: 64 })

@@ -23,6 +23,8 @@ export interface JobPayloads {
   'catalog.archive': { catalogId: string };
   /** Repeatable: re-enqueue steps the database says are due but no live job covers; report stuck catalogs. */
   'workflow.reconcile': Record<string, never>;
+  /** Tell the SAS about an event through its ResultSink (signed webhook); ids only. */
+  'result.notify': { notificationId: string };
 }
 export type JobName = keyof JobPayloads;
 
@@ -42,6 +44,7 @@ export const JOB_CATALOGUE: { [N in JobName]: JobSpec } = {
   'signing.collect': { queue: 'signing', retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 } },
   'catalog.archive': { queue: 'archive', retry: { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 }, dueIn: 'DELIVERING' },
   'workflow.reconcile': { queue: 'maintenance', retry: { attempts: 1, baseDelayMs: 1000, maxDelayMs: 1000 } },
+  'result.notify': { queue: 'archive', retry: { attempts: 12, baseDelayMs: 2000, maxDelayMs: 600_000 } },
 };
 
 export const JOB_NAMES = Object.keys(JOB_CATALOGUE) as JobName[];
@@ -65,6 +68,8 @@ export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): s
     }
     case 'workflow.reconcile':
       return 'reconcile';
+    case 'result.notify':
+      return `${(payload as JobPayloads['result.notify']).notificationId}-notify-1`;
     default:
       throw new Error(`No job id rule for ${String(name)}`);
   }

@@ -1,9 +1,9 @@
 import { EntityManager, LockMode, MikroORM } from '@mikro-orm/core';
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { HubConfig } from '../core/config/config.schema';
 import { databaseKind } from '../core/database/orm-options';
+import { HubMetrics } from '../core/metrics/hub-metrics';
+import { HUB_QUEUES, HubQueues } from '../core/queue/queues';
 import { HUB_CONFIG } from '../core/tokens';
 import { JOB_CATALOGUE, JobName, QueueName } from './job-catalogue';
 import { OutboxMessage } from './outbox.entity';
@@ -16,9 +16,8 @@ const BATCH_SIZE = 200;
  * double send would be harmless anyway (deterministic job ids).
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxDispatcher.name);
-  private readonly queues: Record<QueueName, Queue>;
   private readonly skipLocked: boolean;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
@@ -28,11 +27,9 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     private readonly orm: MikroORM,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
-    @InjectQueue('documents') documents: Queue,
-    @InjectQueue('signing') signing: Queue,
-    @InjectQueue('archive') archive: Queue,
+    @Inject(HUB_QUEUES) private readonly queues: HubQueues,
+    private readonly metrics: HubMetrics,
   ) {
-    this.queues = { documents, signing, archive };
     this.skipLocked = databaseKind(config.database.url) === 'postgresql';
   }
 
@@ -40,6 +37,11 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
     this.timer = setInterval(() => this.nudge(), this.config.workflow.outboxPollMs);
     this.timer.unref();
     this.nudge();
+  }
+
+  /** Stops before the database and Redis connections close (they close in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.onApplicationShutdown();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -115,6 +117,7 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnApplicationSh
             };
           }),
         );
+        this.metrics.outboxDispatched.inc({ queue: queueName }, queueRows.length);
       }
       // Sent rows are deleted: the catalog's status, not the outbox, is the record of what is due.
       tx.remove(rows);

@@ -10,12 +10,12 @@ export function requestStep<N extends JobName>(
   em: EntityManager,
   name: N,
   payload: JobPayloads[N],
-  options: { delayMs?: number; retryRound?: number } = {},
+  options: { delayMs?: number; retryRound?: number; /** exact job id (the reconciler re-sending a lost job) */ jobId?: string } = {},
 ): OutboxMessage {
   const baseId = jobIdFor(name, payload);
   const message = em.create(OutboxMessage, {
     jobName: name,
-    jobId: options.retryRound ? `${baseId}-r${options.retryRound}` : baseId,
+    jobId: options.jobId ?? (options.retryRound ? `${baseId}-r${options.retryRound}` : baseId),
     payload: payload as unknown as Record<string, string | number>,
     availableAt: new Date(Date.now() + (options.delayMs ?? 0)),
   });

@@ -1,10 +1,17 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { HubRole } from '../core/config/config.schema';
+import { HUB_QUEUES, hubQueuesProvider } from '../core/queue/queues';
 import { JobHandlerRegistry } from './job-handlers';
 import { OutboxDispatcher } from './outbox.dispatcher';
-import { ArchiveProcessor, DocumentsProcessor, SigningProcessor } from './processors';
+import { PROCESSORS } from './processors';
+import { ReconcileScheduler } from './reconcile-scheduler';
+import { Reconciler } from './reconciler';
+import { WorkflowMetrics } from './workflow-metrics';
 
-/** Job catalogue plumbing: handlers registry and outbox dispatcher everywhere, processors only in workers. */
+/**
+ * Job catalogue plumbing: handler registry, outbox dispatcher and reconciler everywhere (the api
+ * role can reconcile on an operator's request); processors and the reconcile schedule only in workers.
+ */
 @Global()
 @Module({})
 export class WorkflowModule {
@@ -13,11 +20,14 @@ export class WorkflowModule {
     return {
       module: WorkflowModule,
       providers: [
+        hubQueuesProvider,
         JobHandlerRegistry,
         OutboxDispatcher,
-        ...(runsWorker ? [DocumentsProcessor, SigningProcessor, ArchiveProcessor] : []),
+        Reconciler,
+        WorkflowMetrics,
+        ...(runsWorker ? [...PROCESSORS, ReconcileScheduler] : []),
       ],
-      exports: [JobHandlerRegistry, OutboxDispatcher],
+      exports: [HUB_QUEUES, JobHandlerRegistry, OutboxDispatcher, Reconciler],
     };
   }
 }

@@ -67,6 +67,17 @@ interface SimulatedOrder {
   qrStartToken: string;
   qrStartSecret: string;
   autoStartToken: string;
+  returnUrl?: string;
+  /** Set by the control API's `hint` action: collect reports this pending hint until it changes. */
+  pinnedHint?: string;
+}
+
+/** Fault injection (control API): the next `count` calls to `endpoint` answer with this error. */
+interface Fault {
+  endpoint: string;
+  status: number;
+  errorCode: string;
+  remaining: number;
 }
 
 class HttpError extends Error {
@@ -128,6 +139,7 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
   const defaultPersonalNumber = options.defaultPersonalNumber ?? '189001019802';
   const pki = createSimulatorPki();
   const orders = new Map<string, SimulatedOrder>();
+  const faults: Fault[] = [];
   const rpDn =
     'cn=FP Testcert Simulated,name=Simulated Relying Party,serialNumber=5566304928,o=Simulated Relying Party,c=SE';
 
@@ -264,6 +276,7 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
       qrStartToken: randomUUID(),
       qrStartSecret: randomUUID(),
       autoStartToken: randomUUID(),
+      returnUrl: returnUrl as string | undefined,
     };
     orders.set(order.orderRef, order);
     return {
@@ -295,7 +308,7 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
         complete(order, order.requiredPersonalNumber ?? defaultPersonalNumber);
       } else {
         // First collect: waiting for the app; afterwards the user has the order open.
-        order.hintCode = order.collectCount === 1 ? 'outstandingTransaction' : 'userSign';
+        order.hintCode = order.pinnedHint ?? (order.collectCount === 1 ? 'outstandingTransaction' : 'userSign');
       }
     }
     const response: Record<string, unknown> = { orderRef: order.orderRef, status: order.status };
@@ -326,7 +339,10 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
         if (
           live.requiredPersonalNumber &&
           personalNumber !== undefined &&
-          personalNumber !== live.requiredPersonalNumber
+          personalNumber !== live.requiredPersonalNumber &&
+          // Fault injection only: a misbehaving peer that ignores the requirement, so tests can show
+          // that the relying party's own verification still rejects the evidence.
+          body.ignoreRequirement !== true
         ) {
           // BankID enforces requirement.personalNumber: another person's app never gets the order.
           throw new HttpError(
@@ -345,21 +361,35 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
       case 'scan':
         live.collectCount = Math.max(live.collectCount, 1);
         live.hintCode = 'userSign';
+        live.pinnedHint = undefined;
         break;
+      case 'hint': {
+        // Any pending hint code, documented or not (noClient, started, userMrtd, userCallConfirm, …).
+        if (typeof body.hintCode !== 'string' || !/^[A-Za-z]{1,60}$/.test(body.hintCode)) {
+          throw new HttpError(400, 'invalidParameters', 'hintCode must be a word');
+        }
+        live.collectCount = Math.max(live.collectCount, 1);
+        live.hintCode = body.hintCode;
+        live.pinnedHint = body.hintCode;
+        break;
+      }
       case 'cancel':
         finish(live, 'failed', 'userCancel');
         break;
       case 'expire':
         finish(live, 'failed', 'expiredTransaction');
         break;
-      case 'fail':
-        finish(live, 'failed', 'startFailed');
+      case 'fail': {
+        // Default startFailed; any failed hint code (certificateErr, userDeclinedCall, …) on request.
+        const hintCode = typeof body.hintCode === 'string' && /^[A-Za-z]{1,60}$/.test(body.hintCode) ? body.hintCode : 'startFailed';
+        finish(live, 'failed', hintCode);
         break;
+      }
       default:
         throw new HttpError(
           400,
           'invalidParameters',
-          "action must be 'sign', 'scan', 'cancel', 'expire' or 'fail'",
+          "action must be 'sign', 'scan', 'hint', 'cancel', 'expire' or 'fail'",
         );
     }
     return describe(live);
@@ -375,6 +405,10 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
       createdAt: new Date(order.createdAt).toISOString(),
       requiredPersonalNumber: order.requiredPersonalNumber,
       signerPersonalNumber: order.completionData?.user.personalNumber,
+      endUserIp: order.endUserIp,
+      returnUrl: order.returnUrl,
+      userVisibleData: order.userVisibleData,
+      userNonVisibleData: order.userNonVisibleData,
     };
   }
 
@@ -408,6 +442,17 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
     const path = new URL(request.url ?? '/', 'https://simulator').pathname;
     const rpMatch = /^\/rp\/v6\.0\/([a-zA-Z]+)$/.exec(path);
     const controlMatch = /^\/_simulator\/orders(?:\/([0-9a-f-]+))?$/.exec(path);
+    if (path === '/_simulator/faults') {
+      if (request.method !== 'POST') throw new HttpError(405, 'methodNotAllowed', 'Use POST');
+      const body = await readJson(request);
+      const endpoint = String(body.endpoint ?? '');
+      const status = Number(body.status);
+      if (!RP_ENDPOINTS.has(endpoint) || !Number.isInteger(status) || status < 400 || status > 599) {
+        throw new HttpError(400, 'invalidParameters', 'endpoint must be sign|auth|collect|cancel and status a 4xx/5xx code');
+      }
+      faults.push({ endpoint, status, errorCode: String(body.errorCode ?? 'internalError'), remaining: Number(body.count ?? 1) });
+      return { status: 200, body: { faults: faults.length } };
+    }
     if (controlMatch) {
       if (!controlMatch[1]) {
         if (request.method !== 'GET') throw new HttpError(405, 'methodNotAllowed', 'Use GET');
@@ -436,6 +481,17 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
       throw new HttpError(415, 'unsupportedMediaType', 'Content-Type must be application/json');
     }
     const body = await readJson(request);
+    const fault = faults.find((f) => f.endpoint === rpMatch[1] && f.remaining > 0);
+    if (fault) {
+      fault.remaining -= 1;
+      const details: Record<string, string> = {
+        maintenance: 'Service unavailable due to maintenance',
+        tooManyRequests: 'Too many requests',
+        internalError: 'Internal error',
+        requestTimeout: 'Request timed out',
+      };
+      throw new HttpError(fault.status, fault.errorCode, details[fault.errorCode] ?? fault.errorCode);
+    }
     switch (rpMatch[1]) {
       case 'sign':
         return { status: 200, body: startOrder('sign', body) };

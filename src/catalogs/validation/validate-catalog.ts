@@ -174,10 +174,30 @@ function customIssue(ctx: z.RefinementCtx, code: string, message: string): void 
   ctx.addIssue({ code: z.ZodIssueCode.custom, message, params: { [ISSUE_CODE_PARAM]: code } });
 }
 
+/**
+ * Control characters (NUL breaks PostgreSQL), bidirectional overrides (they can make the PDF a
+ * teacher signs read differently from the data) and unpaired surrogates (not storable as UTF-8)
+ * are refused rather than silently changed.
+ */
+const FORBIDDEN_CHARACTERS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LINE_BREAKS = /[\n\r\t]/;
+
+function refuseUnsafeCharacters(value: string, ctx: z.RefinementCtx, multiline: boolean): void {
+  if (FORBIDDEN_CHARACTERS.test(value) || (!multiline && LINE_BREAKS.test(value))) {
+    customIssue(
+      ctx,
+      'invalid_characters',
+      'Contains control, direction-override or invalid Unicode characters.',
+    );
+  }
+}
+
 /** Trimmed NFC text (NFC so course codes with Å/Ä/Ö compare exactly), 1..max UTF-16 units. */
-function text(maxLength: number) {
+function text(maxLength: number, options: { multiline?: boolean } = {}) {
   return z
     .string()
+    .superRefine((value, ctx) => refuseUnsafeCharacters(value, ctx, options.multiline ?? false))
     .transform((value) => value.normalize('NFC').trim())
     .pipe(z.string().min(1).max(maxLength));
 }
@@ -236,6 +256,7 @@ function buildSchema(now: Date) {
 
   const thesisSummary = z
     .string()
+    .superRefine((value, ctx) => refuseUnsafeCharacters(value, ctx, true))
     .transform((value) => value.normalize('NFC').trim())
     .pipe(z.string().min(1))
     .superRefine((value, ctx) => {
@@ -250,16 +271,22 @@ function buildSchema(now: Date) {
       student: z
         .object({
           personalNumber,
-          givenName: text(200),
-          familyName: text(200),
-          securityMarking: optional(z.enum(SECURITY_MARKINGS)),
+          // Column width of catalog_entries.given_name / family_name.
+          givenName: text(100),
+          familyName: text(100),
+          securityMarking: optional(
+            z
+              .string()
+              .transform((v) => v.normalize('NFC').trim())
+              .pipe(z.enum(SECURITY_MARKINGS)),
+          ),
         })
         .strict(),
       grade: text(5),
       gradeDate,
       examination: optional(z.boolean()),
       previousGrade: optional(text(5)),
-      thesis: optional(z.object({ title: text(500), summary: thesisSummary }).strict()),
+      thesis: optional(z.object({ title: text(500, { multiline: true }), summary: thesisSummary }).strict()),
       specialization: optional(text(200)),
     })
     .strict();
@@ -281,7 +308,8 @@ function buildSchema(now: Date) {
           kind: z.enum(COURSE_KINDS),
           code: text(20),
           name: text(200),
-          points: optional(z.number().int().positive()),
+          // No komvux course or level is anywhere near 1,000 points; more is a unit mistake.
+          points: optional(z.number().int().positive().max(1000)),
           schoolForm: text(20),
         })
         .strict(),
@@ -291,7 +319,13 @@ function buildSchema(now: Date) {
         .max(20),
       principal: optional(person),
       corrects: optional(
-        z.object({ catalogId: text(200), type: z.enum(CORRECTION_TYPES), reason: text(2000) }).strict(),
+        z
+          .object({
+            catalogId: z.string().uuid(),
+            type: z.enum(CORRECTION_TYPES),
+            reason: text(2000, { multiline: true }),
+          })
+          .strict(),
       ),
       entries: z.array(entry).min(1).max(MAX_ENTRIES),
     })
@@ -611,13 +645,49 @@ export function validateCatalogSubmission(body: unknown, options: ValidationOpti
   const now = options.now ?? new Date();
   const parsed = buildSchema(now).safeParse(body);
   const findings = crossFieldFindings(body, now);
-  const errors = [...(parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue)), ...findings.errors];
+  const errors = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap(fromZodIssue)),
+    ...findings.errors,
+    ...(parsed.success ? peopleFindings(parsed.data as CatalogData) : []),
+  ];
   if (!parsed.success || errors.length > 0) return { ok: false, errors: sortByPointer(errors) };
   return {
     ok: true,
     catalog: withoutUndefined(parsed.data) as CatalogData,
     warnings: sortByPointer(findings.warnings),
   };
+}
+
+/**
+ * Rules on the normalised people: nobody grades themselves (jäv), and no grade predates the
+ * student's birth (a unit or field mix-up). Samordningsnummer may lack a real birth date.
+ */
+function peopleFindings(catalog: CatalogData): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const deciders = new Set([
+    ...catalog.gradingTeachers.map((t) => t.personalNumber),
+    catalog.principal?.personalNumber,
+  ]);
+  catalog.entries.forEach((entry, index) => {
+    const pn = entry.student.personalNumber;
+    if (deciders.has(pn)) {
+      issues.push({
+        pointer: `/entries/${index}/student/personalNumber`,
+        code: 'teacher_is_student',
+        detail: 'A student of the catalog is also one of its grading teachers or its rektor.',
+      });
+    }
+    const day = Number(pn.slice(6, 8));
+    const birthDate = `${pn.slice(0, 4)}-${pn.slice(4, 6)}-${pn.slice(6, 8)}`;
+    if (day >= 1 && day <= 31 && pn.slice(4, 6) !== '00' && entry.gradeDate < birthDate) {
+      issues.push({
+        pointer: `/entries/${index}/gradeDate`,
+        code: 'invalid_date',
+        detail: 'The grade date is before the student was born.',
+      });
+    }
+  });
+  return issues;
 }
 
 /** Document order-ish and deterministic: by pointer segments, array indices numerically; stable. */

@@ -1,9 +1,8 @@
 import { MikroORM } from '@mikro-orm/core';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import type { Response } from 'express';
 import type { ArchiveTarget, SigningProvider } from '../connectors/ports';
+import { HUB_QUEUES, HubQueues } from '../queue/queues';
 import { ARCHIVE_TARGET, SIGNING_PROVIDER } from '../tokens';
 
 interface Check {
@@ -28,9 +27,7 @@ async function timed(name: string, fn: () => Promise<string | void>): Promise<Ch
 export class HealthController {
   constructor(
     private readonly orm: MikroORM,
-    @InjectQueue('documents') private readonly documents: Queue,
-    @InjectQueue('signing') private readonly signing: Queue,
-    @InjectQueue('archive') private readonly archive: Queue,
+    @Inject(HUB_QUEUES) private readonly queues: HubQueues,
     @Inject(SIGNING_PROVIDER) private readonly signingProvider: SigningProvider,
     @Inject(ARCHIVE_TARGET) private readonly archiveTarget: ArchiveTarget,
   ) {}
@@ -48,10 +45,11 @@ export class HealthController {
         await this.orm.em.fork().getConnection().execute('select 1');
       }),
       timed('redis', async () => {
-        const client = (await this.documents.client) as unknown as { ping(): Promise<string> };
+        const client = (await this.queues.documents.client) as unknown as { ping(): Promise<string> };
         await client.ping();
       }),
-      ...[this.documents, this.signing, this.archive].map((queue) =>
+      // Readiness fails when any queue of the job catalogue has no worker: its jobs would wait forever.
+      ...Object.values(this.queues).map((queue) =>
         timed(`workers:${queue.name}`, async () => {
           const workers = await queue.getWorkers();
           if (workers.length === 0) throw new Error('no worker is consuming this queue');

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Request, Response } from 'express';
 import { IllegalTransitionError } from '../../catalogs/catalog-state';
 import { ConnectorError } from '../errors';
+import { maskPersonalNumbers } from '../logging/logger';
 import { Problem } from './problem';
 
 /** Every error leaves the API as application/problem+json; internals never leak. */
@@ -16,7 +17,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     if (problem.status >= 500) {
       this.logger.error(
-        `${request.method} ${request.path} failed: ${exception instanceof Error ? exception.stack : String(exception)}`,
+        `${request.method} ${maskPersonalNumbers(request.path)} failed: ${describeForLog(exception)}`,
       );
     }
     const body: Record<string, unknown> = {
@@ -24,7 +25,8 @@ export class ProblemFilter implements ExceptionFilter {
       title: problem.title,
       status: problem.status,
       detail: problem.detail,
-      instance: request.originalUrl,
+      // URLs may carry personal numbers a client put there by mistake.
+      instance: maskPersonalNumbers(request.originalUrl),
     };
     if (problem.errors) body.errors = problem.errors;
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
@@ -39,17 +41,24 @@ export class ProblemFilter implements ExceptionFilter {
       const res = exception.getResponse();
       const detail =
         typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      if (exception.name === 'PayloadTooLargeException') return new Problem(413, 'Payload too large', 'The request body is too large.');
+      if (exception.name === 'PayloadTooLargeException')
+        return new Problem(413, 'Payload too large', 'The request body is too large.');
       // Nest wraps body-parser's JSON SyntaxError in a 400.
       if (status === 400 && (exception.cause instanceof SyntaxError || /JSON/.test(detail))) {
         return Problem.badRequest('The request body is not valid JSON.');
       }
       // body-parser reports malformed JSON as a 400 SyntaxError.
-      return new Problem(status, exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'), detail);
+      return new Problem(
+        status,
+        exception.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'),
+        detail,
+      );
     }
     const anyErr = exception as { type?: string; status?: number; message?: string };
-    if (anyErr?.type === 'entity.parse.failed') return Problem.badRequest('The request body is not valid JSON.');
-    if (anyErr?.type === 'entity.too.large') return new Problem(413, 'Payload too large', 'The request body is too large.');
+    if (anyErr?.type === 'entity.parse.failed')
+      return Problem.badRequest('The request body is not valid JSON.');
+    if (anyErr?.type === 'entity.too.large')
+      return new Problem(413, 'Payload too large', 'The request body is too large.');
     return new Problem(500, 'Internal error', 'An unexpected error occurred; it has been logged.');
   }
 }
@@ -57,10 +66,26 @@ export class ProblemFilter implements ExceptionFilter {
 /** A peer's fault seen through the API: the SAS learns what happened and whether to retry. */
 function connectorProblem(error: ConnectorError): Problem {
   if (error.code === 'bankid.alreadyInProgress') {
-    return Problem.conflict('BankID already has an order in progress for this person; both were cancelled. Try again.');
+    return Problem.conflict(
+      'BankID already has an order in progress for this person; both were cancelled. Try again.',
+    );
   }
   if (error.kind === 'retryable') {
     return new Problem(503, 'Peer unavailable', `${error.code}: ${error.message} Retry later.`);
   }
   return new Problem(502, 'Peer refused the request', `${error.code}: ${error.message}`);
+}
+
+/**
+ * Database errors carry the SQL with its values (names, grades) in their message: log the error
+ * class, its SQL state and the stack frames, never the message.
+ */
+function describeForLog(exception: unknown): string {
+  if (!(exception instanceof Error)) return String(exception);
+  const frames = (exception.stack ?? '').split('\n').slice(1).join('\n');
+  const sqlState =
+    (exception as { code?: unknown; sqlState?: unknown }).sqlState ?? (exception as { code?: unknown }).code;
+  if (sqlState !== undefined || /Exception$/.test(exception.name))
+    return `${exception.name} (${String(sqlState ?? 'no code')})\n${frames}`;
+  return exception.stack ?? exception.message;
 }

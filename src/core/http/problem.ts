@@ -14,7 +14,10 @@ export class Problem extends Error {
     this.name = 'Problem';
   }
 
-  static validation(errors: ValidationIssue[], detail = 'The request is invalid; every problem is listed in errors.'): Problem {
+  static validation(
+    errors: ValidationIssue[],
+    detail = 'The request is invalid; every problem is listed in errors.',
+  ): Problem {
     return new Problem(HttpStatus.UNPROCESSABLE_ENTITY, 'Validation failed', detail, undefined, errors);
   }
   static badRequest(detail: string, errors?: ValidationIssue[]): Problem {

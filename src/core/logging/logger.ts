@@ -2,7 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 
 /** Personal numbers (10 or 12 digits, with or without separator) never reach the logs. */
-const PERSONAL_NUMBER = /\b(\d{2})?(\d{6})[-+]?(\d{4})\b/g;
+const PERSONAL_NUMBER = /(?<!\d)(\d{2})?(\d{6})[-+]?(\d{4})(?!\d)/g;
 
 export function maskPersonalNumbers(text: string): string {
   return text.replace(PERSONAL_NUMBER, (_m, century: string | undefined, date: string) => `${century ?? ''}${date}-****`);

@@ -1,0 +1,101 @@
+import { MikroORM } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { EventActor } from '../audit/events';
+import { Catalog, Signer } from '../catalogs/catalog.entities';
+import { transition } from '../catalogs/catalog-transitions';
+import type { ValidationIssue } from '../catalogs/catalog.types';
+import { ApiClient } from '../core/auth/api-clients';
+import { Problem } from '../core/http/problem';
+import { ResultNotifier } from '../delivery/result-notifier.service';
+import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
+import { findOwnCatalog, parsePersonalNumberField, SigningService } from './signing.service';
+
+const MAX_REASON = 2000;
+
+/** The side exits before signing is done: the teacher declines, the SAS withdraws. */
+@Injectable()
+export class CatalogLifecycleService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly signing: SigningService,
+    private readonly results: ResultNotifier,
+    private readonly dispatcher: OutboxDispatcher,
+  ) {}
+
+  /** A grading teacher refuses to sign (POST /catalogs/{id}/decline): → DECLINED, the SAS is told why. */
+  async decline(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Catalog> {
+    const errors: ValidationIssue[] = [];
+    const b = plainObject(body);
+    const personalNumber = parsePersonalNumberField(b.signerPersonalNumber, '/signerPersonalNumber', errors);
+    const reason = parseReason(b.reason, true, errors);
+    unknownFields(b, ['signerPersonalNumber', 'reason'], errors);
+    if (errors.length > 0) throw Problem.validation(errors);
+    const em = this.orm.em.fork();
+    const catalog = await findOwnCatalog(em, client, catalogId);
+    const signer = await em.findOne(Signer, { catalog, personalNumber });
+    if (!signer) throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'not_a_signer', detail: 'This person is not a required signer of the catalog.' }]);
+    if (signer.role !== 'GRADING_TEACHER') {
+      throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'not_a_teacher', detail: 'Only a grading teacher of the catalog can decline to sign it.' }]);
+    }
+    if (signer.signedAt) throw Problem.conflict('This teacher has already signed the catalog; a signed catalog cannot be declined.');
+    this.assertStatus(catalog, ['AWAITING_SIGNATURE'], 'declined');
+    await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog declined');
+    const updated = await em.fork().transactional(async (tx) => {
+      const current = await tx.findOneOrFail(Catalog, catalog.id);
+      this.assertStatus(current, ['AWAITING_SIGNATURE'], 'declined');
+      transition(tx, current, 'DECLINED', actor, { reason, signer: signer.id, role: signer.role });
+      this.results.enqueue(tx, current, 'catalog.declined', { reason, signerPosition: signer.position + 1, signerRole: signer.role });
+      return current;
+    });
+    this.dispatcher.nudge();
+    return updated;
+  }
+
+  /** The SAS withdraws a catalog before it is signed (POST /catalogs/{id}/withdraw): → WITHDRAWN. */
+  async withdraw(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Catalog> {
+    const errors: ValidationIssue[] = [];
+    const b = plainObject(body);
+    const reason = parseReason(b.reason, false, errors);
+    unknownFields(b, ['reason'], errors);
+    if (errors.length > 0) throw Problem.validation(errors);
+    const em = this.orm.em.fork();
+    const catalog = await findOwnCatalog(em, client, catalogId);
+    const allowed = ['RECEIVED', 'AWAITING_SIGNATURE'] as const;
+    this.assertStatus(catalog, allowed, 'withdrawn');
+    await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog withdrawn');
+    const updated = await em.fork().transactional(async (tx) => {
+      const current = await tx.findOneOrFail(Catalog, catalog.id);
+      this.assertStatus(current, allowed, 'withdrawn');
+      transition(tx, current, 'WITHDRAWN', actor, reason ? { reason } : undefined);
+      this.results.enqueue(tx, current, 'catalog.withdrawn', reason ? { reason } : {});
+      return current;
+    });
+    this.dispatcher.nudge();
+    return updated;
+  }
+
+  private assertStatus(catalog: Catalog, allowed: readonly string[], what: string): void {
+    if (!allowed.includes(catalog.status)) {
+      throw Problem.conflict(`The catalog is ${catalog.status}; it can be ${what} only in ${allowed.join(' or ')}.`);
+    }
+  }
+}
+
+function plainObject(body: unknown): Record<string, unknown> {
+  return (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+}
+
+function parseReason(value: unknown, required: boolean, errors: ValidationIssue[]): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_REASON) {
+    errors.push({ pointer: '/reason', code: required ? 'required' : 'invalid_type', detail: `reason must be a non-empty string of at most ${MAX_REASON} characters.` });
+    return undefined;
+  }
+  return value.trim();
+}
+
+function unknownFields(b: Record<string, unknown>, known: string[], errors: ValidationIssue[]): void {
+  for (const key of Object.keys(b)) {
+    if (!known.includes(key)) errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
+  }
+}

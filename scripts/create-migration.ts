@@ -33,7 +33,9 @@ async function main(): Promise<void> {
       for (const file of readdirSync(folder)) rmSync(join(folder, file));
       const orm = await MikroORM.init({ ...buildOrmOptions(url), debug: false });
       // The typings omit the name parameter the implementation takes.
-      const migrator = orm.getMigrator() as unknown as { createInitialMigration(path?: string, name?: string): Promise<{ fileName: string }> };
+      const migrator = orm.getMigrator() as unknown as {
+        createInitialMigration(path?: string, name?: string): Promise<{ fileName: string }>;
+      };
       const result = await migrator.createInitialMigration(undefined, 'initial');
       console.log(`${kind}: wrote ${result.fileName}`);
       await orm.close();

@@ -1,6 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
+import { QueueBoardModule } from './admin/queue-board.module';
 import { ApprovalModule } from './approval/approval.module';
 import { ArchiveModule } from './archive/archive.module';
 import { AuditModule } from './audit/audit.module';
@@ -29,7 +30,11 @@ export function runsApi(role: HubRole): boolean {
 /** Composition root: platform (core, connectors, workflow) under the business modules. */
 @Module({})
 export class AppModule implements NestModule {
-  static forRoot(config: HubConfig, connectors: HubConnectors, options: { metrics?: HubMetrics } = {}): DynamicModule {
+  static forRoot(
+    config: HubConfig,
+    connectors: HubConnectors,
+    options: { metrics?: HubMetrics } = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -39,6 +44,7 @@ export class AppModule implements NestModule {
         WorkflowModule.forRoot(config.role),
         HealthModule,
         AdminModule,
+        ...(runsApi(config.role) ? [QueueBoardModule.forRoot(config)] : []),
         CatalogsModule,
         DocumentsModule,
         SigningModule,

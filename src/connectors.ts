@@ -9,6 +9,9 @@ export function buildConnectors(config: HubConfig, env: NodeJS.ProcessEnv = proc
   return {
     signingProvider: createBankIdSigningProvider(config.signing.name, config.signing.bankid, env),
     archiveTarget: new FolderArchiveTarget(config.archive.folder),
-    resultSinks: config.resultSinks.map((sink) => ({ municipalityCode: sink.municipalityCode, sink: createWebhookSink(sink, env) })),
+    resultSinks: config.resultSinks.map((sink) => ({
+      municipalityCode: sink.municipalityCode,
+      sink: createWebhookSink(sink, env),
+    })),
   };
 }

@@ -43,7 +43,9 @@ export async function assertRedisSafe(url: string): Promise<void> {
     }
   } catch (error) {
     if (error instanceof Error && error.message.includes('maxmemory-policy')) throw error;
-    throw new Error(`Cannot reach Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `Cannot reach Redis at ${url}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     redis.disconnect();
   }
@@ -51,7 +53,9 @@ export async function assertRedisSafe(url: string): Promise<void> {
 
 /** Migrations run once, by the api role (or the CLI), never raced by workers. */
 export async function migrateDatabase(config: HubConfig, logger?: Logger): Promise<void> {
-  const orm = await MikroORM.init(buildOrmOptions(config.database.url, false, (message) => logger?.info({ context: 'database' }, message)));
+  const orm = await MikroORM.init(
+    buildOrmOptions(config.database.url, false, (message) => logger?.info({ context: 'database' }, message)),
+  );
   try {
     await orm.getMigrator().up();
   } finally {
@@ -74,8 +78,12 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     // SIGTERM: workers stop taking jobs, finish (or release) active ones, then connections close.
     app.enableShutdownHooks();
     const port = config.metrics.workerPort;
-    const server = port === null ? undefined : await startWorkerMetricsServer(metrics, port, config.metrics.workerHost);
-    const host = config.metrics.workerHost === '0.0.0.0' || config.metrics.workerHost === '::' ? '127.0.0.1' : config.metrics.workerHost;
+    const server =
+      port === null ? undefined : await startWorkerMetricsServer(metrics, port, config.metrics.workerHost);
+    const host =
+      config.metrics.workerHost === '0.0.0.0' || config.metrics.workerHost === '::'
+        ? '127.0.0.1'
+        : config.metrics.workerHost;
     return {
       app,
       metrics,
@@ -86,9 +94,16 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       },
     };
   }
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger: nestLogger, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    logger: nestLogger,
+    bodyParser: false,
+  });
   // strict: false so a JSON null or number reaches validation and gets a 422 with a pointer, not a parse error.
-  app.useBodyParser('json', { limit: '5mb', strict: false, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', {
+    limit: '5mb',
+    strict: false,
+    type: ['application/json', 'application/*+json'],
+  });
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks();

@@ -14,7 +14,15 @@ import { animatedQrData } from './qr';
 import { verifyBankIdSignature } from './signature-verifier';
 import { userMessageFor, userMessageForError, type UserMessageContext } from './user-messages';
 
-const ERROR_HINTS = new Set(['alreadyInProgress', 'maintenance', 'internalError', 'tooManyRequests', 'requestTimeout', 'network', 'timeout']);
+const ERROR_HINTS = new Set([
+  'alreadyInProgress',
+  'maintenance',
+  'internalError',
+  'tooManyRequests',
+  'requestTimeout',
+  'network',
+  'timeout',
+]);
 
 export interface BankIdSigningProviderOptions {
   /** Trust anchor(s) (PEM) for the signature certificate chain. */
@@ -156,6 +164,10 @@ export class BankIdSigningProvider implements SigningProvider {
     const base = this.options.userMessageContext ?? {};
     // Errors the hub records as a session's hint (e.g. alreadyInProgress at start) get their RFA text too.
     if (status === 'failed' && hintCode && ERROR_HINTS.has(hintCode)) return userMessageForError(hintCode);
-    return userMessageFor(status, hintCode, context?.sameDevice === undefined ? base : { ...base, qrCode: !context.sameDevice });
+    return userMessageFor(
+      status,
+      hintCode,
+      context?.sameDevice === undefined ? base : { ...base, qrCode: !context.sameDevice },
+    );
   }
 }

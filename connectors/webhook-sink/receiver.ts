@@ -1,6 +1,11 @@
 import { createServer, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './webhook-sink';
+import {
+  IDEMPOTENCY_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyWebhookSignature,
+} from './webhook-sink';
 
 export interface ReceivedWebhook {
   idempotencyKey: string;
@@ -33,19 +38,32 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
   };
   const server = createServer((req, res) => {
     if (req.method === 'HEAD') return void res.writeHead(204).end();
-    read(req).then((raw) => {
-      if (failures > 0) {
-        failures--;
-        return void res.writeHead(failureStatus).end();
-      }
-      const header = (name: string) => req.headers[name.toLowerCase()] as string | undefined;
-      const key = header(IDEMPOTENCY_HEADER) ?? '';
-      const signatureValid = verifyWebhookSignature(secret, header(TIMESTAMP_HEADER) ?? '', raw, header(SIGNATURE_HEADER));
-      const duplicate = seen.has(key);
-      seen.add(key);
-      received.push({ idempotencyKey: key, signatureValid, body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>, duplicate });
-      res.writeHead(signatureValid ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
-    }, () => res.writeHead(400).end());
+    read(req).then(
+      (raw) => {
+        if (failures > 0) {
+          failures--;
+          return void res.writeHead(failureStatus).end();
+        }
+        const header = (name: string) => req.headers[name.toLowerCase()] as string | undefined;
+        const key = header(IDEMPOTENCY_HEADER) ?? '';
+        const signatureValid = verifyWebhookSignature(
+          secret,
+          header(TIMESTAMP_HEADER) ?? '',
+          raw,
+          header(SIGNATURE_HEADER),
+        );
+        const duplicate = seen.has(key);
+        seen.add(key);
+        received.push({
+          idempotencyKey: key,
+          signatureValid,
+          body: JSON.parse(raw.toString('utf8')) as Record<string, unknown>,
+          duplicate,
+        });
+        res.writeHead(signatureValid ? 200 : 401, { 'content-type': 'application/json' }).end('{}');
+      },
+      () => res.writeHead(400).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -2,7 +2,14 @@ import { ConnectorError } from '../../src/core/errors';
 import { webhookSinkConfigSchema } from './config';
 import { startWebhookReceiver, WebhookResultSink, signWebhook, verifyWebhookSignature } from './index';
 
-const event = { type: 'catalog.declined', catalogId: 'c-1', externalId: 'ext-1', status: 'DECLINED', reason: 'fel', occurredAt: '2026-12-01T10:00:00.000Z' };
+const event = {
+  type: 'catalog.declined',
+  catalogId: 'c-1',
+  externalId: 'ext-1',
+  status: 'DECLINED',
+  reason: 'fel',
+  occurredAt: '2026-12-01T10:00:00.000Z',
+};
 
 describe('signed webhook ResultSink (loopback receiver)', () => {
   it('signs the body with HMAC-SHA256 over "<timestamp>.<body>" and sends the idempotency key', async () => {
@@ -10,16 +17,26 @@ describe('signed webhook ResultSink (loopback receiver)', () => {
     try {
       const sink = new WebhookResultSink({ name: 'hook', url: receiver.url, secret: 's3cret' });
       const receipt = await sink.notify(event, 'c-1-v1-catalog.declined');
-      expect(receipt).toMatchObject({ idempotencyKey: 'c-1-v1-catalog.declined', acknowledgement: 'HTTP 200' });
+      expect(receipt).toMatchObject({
+        idempotencyKey: 'c-1-v1-catalog.declined',
+        acknowledgement: 'HTTP 200',
+      });
       expect(receiver.received).toEqual([
-        expect.objectContaining({ idempotencyKey: 'c-1-v1-catalog.declined', signatureValid: true, body: expect.objectContaining(event) }),
+        expect.objectContaining({
+          idempotencyKey: 'c-1-v1-catalog.declined',
+          signatureValid: true,
+          body: expect.objectContaining(event),
+        }),
       ]);
       // The receiver sees a repeat as a duplicate and still acknowledges it: a retry is harmless.
       await sink.notify(event, 'c-1-v1-catalog.declined');
       expect(receiver.received[1].duplicate).toBe(true);
       // Wrong secret → the receiver refuses (401) → permanent.
       const wrong = new WebhookResultSink({ name: 'hook', url: receiver.url, secret: 'other' });
-      await expect(wrong.notify(event, 'k2')).rejects.toMatchObject({ kind: 'permanent', code: 'webhook.http401' });
+      await expect(wrong.notify(event, 'k2')).rejects.toMatchObject({
+        kind: 'permanent',
+        code: 'webhook.http401',
+      });
     } finally {
       await receiver.close();
     }
@@ -30,7 +47,10 @@ describe('signed webhook ResultSink (loopback receiver)', () => {
     try {
       const sink = new WebhookResultSink({ name: 'hook', url: receiver.url, secret: 's' });
       receiver.failNext(1, 503);
-      await expect(sink.notify(event, 'k')).rejects.toMatchObject({ kind: 'retryable', code: 'webhook.http503' });
+      await expect(sink.notify(event, 'k')).rejects.toMatchObject({
+        kind: 'retryable',
+        code: 'webhook.http503',
+      });
       receiver.failNext(1, 429);
       await expect(sink.notify(event, 'k')).rejects.toMatchObject({ kind: 'retryable' });
       receiver.failNext(1, 400);
@@ -54,9 +74,17 @@ describe('signed webhook ResultSink (loopback receiver)', () => {
   });
 
   it('config: https only (http to loopback), secret by env-var name', () => {
-    expect(webhookSinkConfigSchema.parse({ url: 'https://sas.example.se/hook', secretEnv: 'SAS_HOOK_SECRET' })).toMatchObject({ municipalityCode: '*', name: 'webhook-sink' });
-    expect(webhookSinkConfigSchema.safeParse({ url: 'http://sas.example.se/hook', secretEnv: 'X' }).success).toBe(false);
-    expect(webhookSinkConfigSchema.safeParse({ url: 'http://127.0.0.1:8080/hook', secretEnv: 'X' }).success).toBe(true);
-    expect(webhookSinkConfigSchema.safeParse({ url: 'https://a.se/', secretEnv: 'not-a-name' }).success).toBe(false);
+    expect(
+      webhookSinkConfigSchema.parse({ url: 'https://sas.example.se/hook', secretEnv: 'SAS_HOOK_SECRET' }),
+    ).toMatchObject({ municipalityCode: '*', name: 'webhook-sink' });
+    expect(
+      webhookSinkConfigSchema.safeParse({ url: 'http://sas.example.se/hook', secretEnv: 'X' }).success,
+    ).toBe(false);
+    expect(
+      webhookSinkConfigSchema.safeParse({ url: 'http://127.0.0.1:8080/hook', secretEnv: 'X' }).success,
+    ).toBe(true);
+    expect(webhookSinkConfigSchema.safeParse({ url: 'https://a.se/', secretEnv: 'not-a-name' }).success).toBe(
+      false,
+    );
   });
 });

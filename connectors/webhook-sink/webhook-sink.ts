@@ -1,5 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { ConnectionCheck, ResultEvent, ResultReceipt, ResultSink } from '../../src/core/connectors/ports';
+import type {
+  ConnectionCheck,
+  ResultEvent,
+  ResultReceipt,
+  ResultSink,
+} from '../../src/core/connectors/ports';
 import { ConnectorError } from '../../src/core/errors';
 import type { WebhookSinkConfig } from './config';
 
@@ -13,7 +18,12 @@ export function signWebhook(secret: string, timestamp: string, body: string | Bu
 }
 
 /** For receivers (and tests): constant-time check of the signature header. */
-export function verifyWebhookSignature(secret: string, timestamp: string, body: string | Buffer, header: string | undefined): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  timestamp: string,
+  body: string | Buffer,
+  header: string | undefined,
+): boolean {
   if (!header) return false;
   const expected = Buffer.from(signWebhook(secret, timestamp, body));
   const given = Buffer.from(header);
@@ -43,8 +53,14 @@ export class WebhookResultSink implements ResultSink {
 
   async checkConnection(): Promise<ConnectionCheck> {
     try {
-      const response = await fetch(this.options.url, { method: 'HEAD', signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000) });
-      return { ok: response.status < 500, detail: `HEAD ${new URL(this.options.url).origin} → ${response.status}` };
+      const response = await fetch(this.options.url, {
+        method: 'HEAD',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+      return {
+        ok: response.status < 500,
+        detail: `HEAD ${new URL(this.options.url).origin} → ${response.status}`,
+      };
     } catch (error) {
       return { ok: false, detail: `unreachable: ${(error as Error).message}` };
     }
@@ -69,10 +85,18 @@ export class WebhookResultSink implements ResultSink {
       });
       await response.arrayBuffer().catch(() => undefined);
     } catch (error) {
-      throw ConnectorError.retryable('webhook.network', `webhook ${this.name}: ${(error as Error).name}`, error);
+      throw ConnectorError.retryable(
+        'webhook.network',
+        `webhook ${this.name}: ${(error as Error).name}`,
+        error,
+      );
     }
     if (response.ok || response.status === 409) {
-      return { idempotencyKey, acknowledgement: `HTTP ${response.status}`, deliveredAt: new Date().toISOString() };
+      return {
+        idempotencyKey,
+        acknowledgement: `HTTP ${response.status}`,
+        deliveredAt: new Date().toISOString(),
+      };
     }
     const message = `webhook ${this.name} answered HTTP ${response.status}`;
     if (response.status === 408 || response.status === 429 || response.status >= 500) {
@@ -82,8 +106,12 @@ export class WebhookResultSink implements ResultSink {
   }
 }
 
-export function createWebhookSink(config: WebhookSinkConfig, env: NodeJS.ProcessEnv = process.env): WebhookResultSink {
+export function createWebhookSink(
+  config: WebhookSinkConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): WebhookResultSink {
   const secret = env[config.secretEnv];
-  if (!secret) throw new Error(`webhook sink ${config.name}: environment variable ${config.secretEnv} is not set`);
+  if (!secret)
+    throw new Error(`webhook sink ${config.name}: environment variable ${config.secretEnv} is not set`);
   return new WebhookResultSink({ name: config.name, url: config.url, secret, timeoutMs: config.timeoutMs });
 }

@@ -17,7 +17,9 @@ function parseLimit(raw: unknown): number {
   if (raw === undefined) return 500;
   const limit = Number(raw);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw Problem.badRequest('Invalid query parameters.', [{ pointer: '/limit', code: 'invalid_value', detail: 'limit must be an integer from 1 to 10000.' }]);
+    throw Problem.badRequest('Invalid query parameters.', [
+      { pointer: '/limit', code: 'invalid_value', detail: 'limit must be an integer from 1 to 10000.' },
+    ]);
   }
   return limit;
 }
@@ -67,7 +69,11 @@ export class AdminController {
   @HttpCode(202)
   async retryAll(@CurrentClient() client: ApiClient, @Req() req: Request) {
     const results = await this.operator.retryAllFailed({ actor: client.id, ip: req.ip }, scopeOf(client));
-    return { retried: results.filter((r) => r.ok).length, refused: results.filter((r) => !r.ok).length, results };
+    return {
+      retried: results.filter((r) => r.ok).length,
+      refused: results.filter((r) => !r.ok).length,
+      results,
+    };
   }
 
   @Get('connectors')

@@ -11,7 +11,8 @@ import { OperatorService } from './operator.service';
   providers: [
     {
       provide: OperatorService,
-      useFactory: (orm: MikroORM, config: HubConfig, queues: HubQueues) => new OperatorService(orm, config, queues),
+      useFactory: (orm: MikroORM, config: HubConfig, queues: HubQueues) =>
+        new OperatorService(orm, config, queues),
       inject: [MikroORM, HUB_CONFIG, HUB_QUEUES],
     },
   ],

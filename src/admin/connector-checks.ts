@@ -17,7 +17,10 @@ export function describeConnectors(connectors: { port: string; connector: Connec
 }
 
 /** checkConnection() of each connector, with a timeout so one hanging peer does not hide the others. */
-export async function checkConnectors(connectors: { port: string; connector: Connector }[], timeoutMs = 5000): Promise<ConnectorCheckResult[]> {
+export async function checkConnectors(
+  connectors: { port: string; connector: Connector }[],
+  timeoutMs = 5000,
+): Promise<ConnectorCheckResult[]> {
   return Promise.all(
     connectors.map(async ({ port, connector }) => {
       const started = Date.now();
@@ -29,9 +32,21 @@ export async function checkConnectors(connectors: { port: string; connector: Con
             timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
           }),
         ]);
-        return { name: connector.name, port, ok: result.ok, ...(result.detail ? { detail: result.detail } : {}), ms: Date.now() - started };
+        return {
+          name: connector.name,
+          port,
+          ok: result.ok,
+          ...(result.detail ? { detail: result.detail } : {}),
+          ms: Date.now() - started,
+        };
       } catch (error) {
-        return { name: connector.name, port, ok: false, detail: error instanceof Error ? error.message : String(error), ms: Date.now() - started };
+        return {
+          name: connector.name,
+          port,
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+          ms: Date.now() - started,
+        };
       } finally {
         if (timer) clearTimeout(timer);
       }

@@ -71,9 +71,10 @@ export class OperatorService {
   }
 
   async listFailed(scope?: OperatorScope, limit = 500): Promise<FailedCatalog[]> {
-    const rows = await this.orm.em
-      .fork()
-      .find(Catalog, this.scoped(scope, { status: 'FAILED' }), { orderBy: { statusChangedAt: 'asc', id: 'asc' }, limit });
+    const rows = await this.orm.em.fork().find(Catalog, this.scoped(scope, { status: 'FAILED' }), {
+      orderBy: { statusChangedAt: 'asc', id: 'asc' },
+      limit,
+    });
     return rows.map((c) => ({
       id: c.id,
       externalId: c.externalId,
@@ -113,15 +114,21 @@ export class OperatorService {
 
   /** FAILED → the status where the failed step runs, with a fresh job id; the dispatcher sends it. */
   async retry(catalogId: string, actor: EventActor, scope?: OperatorScope): Promise<RetryResult> {
-    if (!UUID.test(catalogId)) throw Problem.validation([{ pointer: '/catalogId', code: 'invalid_id', detail: 'catalogId must be a UUID.' }]);
+    if (!UUID.test(catalogId))
+      throw Problem.validation([
+        { pointer: '/catalogId', code: 'invalid_id', detail: 'catalogId must be a UUID.' },
+      ]);
     return this.orm.em.fork().transactional(async (tx) => {
       const catalog = await tx.findOne(Catalog, this.scoped(scope, { id: catalogId }));
       if (!catalog) throw Problem.notFound('No such catalog.');
-      if (catalog.status !== 'FAILED') throw Problem.conflict(`The catalog is ${catalog.status}; only a FAILED catalog can be retried.`);
+      if (catalog.status !== 'FAILED')
+        throw Problem.conflict(`The catalog is ${catalog.status}; only a FAILED catalog can be retried.`);
       const step = catalog.failedStep as JobName | undefined;
       const resumeIn = step ? JOB_CATALOGUE[step]?.dueIn : undefined;
       if (!step || !resumeIn) {
-        throw Problem.conflict(`The failed step "${catalog.failedStep ?? 'unknown'}" cannot be retried from here; see the timeline.`);
+        throw Problem.conflict(
+          `The failed step "${catalog.failedStep ?? 'unknown'}" cannot be retried from here; see the timeline.`,
+        );
       }
       const previousReason = catalog.failureReason;
       transition(tx, catalog, resumeIn, actor, { retryOf: step });
@@ -139,7 +146,11 @@ export class OperatorService {
       try {
         results.push(await this.retry(failed.id, actor, scope));
       } catch (error) {
-        results.push({ catalogId: failed.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+        results.push({
+          catalogId: failed.id,
+          ok: false,
+          error: error instanceof Error ? error.message : String(error),
+        });
       }
     }
     return results;
@@ -147,7 +158,10 @@ export class OperatorService {
 
   /** Status, failure, deliveries, every timeline event and (with Redis) the job that covers the current step. */
   async timeline(catalogId: string, scope?: OperatorScope): Promise<Record<string, unknown>> {
-    if (!UUID.test(catalogId)) throw Problem.validation([{ pointer: '/catalogId', code: 'invalid_id', detail: 'catalogId must be a UUID.' }]);
+    if (!UUID.test(catalogId))
+      throw Problem.validation([
+        { pointer: '/catalogId', code: 'invalid_id', detail: 'catalogId must be a UUID.' },
+      ]);
     const em = this.orm.em.fork();
     const catalog = await em.findOne(Catalog, this.scoped(scope, { id: catalogId }));
     if (!catalog) throw Problem.notFound('No such catalog.');
@@ -157,7 +171,10 @@ export class OperatorService {
     ]);
     const jobs: { job: string; jobId: string; state: string }[] = [];
     if (this.queues && !TERMINAL_STATUSES.includes(catalog.status)) {
-      for (const [job, spec] of Object.entries(JOB_CATALOGUE) as [JobName, (typeof JOB_CATALOGUE)[JobName]][]) {
+      for (const [job, spec] of Object.entries(JOB_CATALOGUE) as [
+        JobName,
+        (typeof JOB_CATALOGUE)[JobName],
+      ][]) {
         if (spec.dueIn !== catalog.status) continue;
         const jobId = catalogJobId(job, catalogId, catalog.workflowRound);
         jobs.push({ job, jobId, state: await this.queues[spec.queue].getJobState(jobId) });
@@ -169,10 +186,24 @@ export class OperatorService {
       status: catalog.status,
       statusChangedAt: catalog.statusChangedAt.toISOString(),
       workflowRound: catalog.workflowRound,
-      failure: catalog.status === 'FAILED' ? { step: catalog.failedStep ?? null, reason: catalog.failureReason ?? null } : null,
+      failure:
+        catalog.status === 'FAILED'
+          ? { step: catalog.failedStep ?? null, reason: catalog.failureReason ?? null }
+          : null,
       jobs,
-      deliveries: deliveries.map((d) => ({ kind: d.kind, target: d.target, key: d.deliveryKey, receipt: d.receipt, at: d.createdAt.toISOString() })),
-      timeline: events.map((e) => ({ at: e.at.toISOString(), type: e.type, actor: e.actor, data: e.data ?? null })),
+      deliveries: deliveries.map((d) => ({
+        kind: d.kind,
+        target: d.target,
+        key: d.deliveryKey,
+        receipt: d.receipt,
+        at: d.createdAt.toISOString(),
+      })),
+      timeline: events.map((e) => ({
+        at: e.at.toISOString(),
+        type: e.type,
+        actor: e.actor,
+        data: e.data ?? null,
+      })),
     };
   }
 }

@@ -42,5 +42,9 @@ export class Approval {
   ocspResponseBase64?: string;
 
   @Property({ type: 'json', nullable: true })
-  verification?: { valid: boolean; checkedAt: string; checks: { name: string; ok: boolean; detail?: string }[] };
+  verification?: {
+    valid: boolean;
+    checkedAt: string;
+    checks: { name: string; ok: boolean; detail?: string }[];
+  };
 }

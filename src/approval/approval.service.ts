@@ -29,7 +29,8 @@ interface ApprovalRequest {
   endUserIp?: string;
 }
 
-export type DecisionOutcome = { kind: 'decided'; approval: Approval } | { kind: 'signing'; session: SessionView };
+export type DecisionOutcome =
+  { kind: 'decided'; approval: Approval } | { kind: 'signing'; session: SessionView };
 
 /**
  * The handläggare's four-eyes step: approve (→ delivery) or reject (→ SAS corrects). The
@@ -48,17 +49,28 @@ export class ApprovalService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.signing.onComplete('APPROVAL', (tx, session, completion, verification) => this.completeSignedDecision(tx, session, completion, verification));
+    this.signing.onComplete('APPROVAL', (tx, session, completion, verification) =>
+      this.completeSignedDecision(tx, session, completion, verification),
+    );
   }
 
-  async decide(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<DecisionOutcome> {
+  async decide(
+    client: ApiClient,
+    catalogId: string,
+    body: unknown,
+    actor: EventActor,
+  ): Promise<DecisionOutcome> {
     const request = parseApprovalRequest(body);
     const em = this.orm.em.fork();
     const catalog = await this.assertMayDecide(em, client, catalogId, request);
     if (signingRulesFor(this.config, catalog.municipalityCode).approvalRequiresBankId) {
       const errors: ValidationIssue[] = [];
       if (!request.approver.personalNumber) {
-        errors.push({ pointer: '/approver/personalNumber', code: 'required', detail: 'This municipality requires BankID-signed approvals: approver.personalNumber is required.' });
+        errors.push({
+          pointer: '/approver/personalNumber',
+          code: 'required',
+          detail: 'This municipality requires BankID-signed approvals: approver.personalNumber is required.',
+        });
       }
       const endUserIp = parseEndUserIp(request.endUserIp, errors);
       if (errors.length > 0) throw Problem.validation(errors);
@@ -71,37 +83,81 @@ export class ApprovalService implements OnModuleInit {
         items: [{ catalog, signer: null, documentSha256: catalog.documentSha256! }],
         userVisibleData: approvalSummary(data, catalog.documentSha256!, request.decision, request.comment),
         signedSha256: catalog.documentSha256!,
-        pendingDecision: { decision: request.decision, approverName: request.approver.name, comment: request.comment, ip: actor.ip },
+        pendingDecision: {
+          decision: request.decision,
+          approverName: request.approver.name,
+          comment: request.comment,
+          ip: actor.ip,
+        },
         actor,
       });
       return { kind: 'signing', session };
     }
     const approval = await em.fork().transactional(async (tx) => {
       const current = await this.assertMayDecide(tx, client, catalogId, request);
-      return this.applyDecision(tx, current, client.id, request.decision, request.approver, request.comment, actor);
+      return this.applyDecision(
+        tx,
+        current,
+        client.id,
+        request.decision,
+        request.approver,
+        request.comment,
+        actor,
+      );
     });
     this.dispatcher.nudge();
     return { kind: 'decided', approval };
   }
 
-  private async assertMayDecide(em: EntityManager, client: ApiClient, catalogId: string, request: ApprovalRequest): Promise<Catalog> {
-    const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId) ? await em.findOne(Catalog, catalogId) : null;
-    if (!catalog || catalog.municipalityCode !== client.municipalityCode || !coversSchoolUnit(client, catalog.schoolUnitCode)) {
+  private async assertMayDecide(
+    em: EntityManager,
+    client: ApiClient,
+    catalogId: string,
+    request: ApprovalRequest,
+  ): Promise<Catalog> {
+    const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
+      ? await em.findOne(Catalog, catalogId)
+      : null;
+    if (
+      !catalog ||
+      catalog.municipalityCode !== client.municipalityCode ||
+      !coversSchoolUnit(client, catalog.schoolUnitCode)
+    ) {
       throw Problem.notFound('No such catalog.');
     }
     if (catalog.status !== 'AWAITING_APPROVAL') {
-      throw Problem.conflict(`The catalog is ${catalog.status}; a decision is possible only in AWAITING_APPROVAL.`);
+      throw Problem.conflict(
+        `The catalog is ${catalog.status}; a decision is possible only in AWAITING_APPROVAL.`,
+      );
     }
-    const [signers, signatures] = await Promise.all([em.find(Signer, { catalog }), em.find(Signature, { catalog })]);
+    const [signers, signatures] = await Promise.all([
+      em.find(Signer, { catalog }),
+      em.find(Signature, { catalog }),
+    ]);
     const pn = request.approver.personalNumber;
-    if (pn && (signers.some((s) => s.personalNumber === pn) || signatures.some((s) => s.personalNumber === pn))) {
-      throw Problem.validation([{ pointer: '/approver/personalNumber', code: 'approver_is_signer', detail: 'The approver signed this catalog; another person must approve it.' }]);
+    if (
+      pn &&
+      (signers.some((s) => s.personalNumber === pn) || signatures.some((s) => s.personalNumber === pn))
+    ) {
+      throw Problem.validation([
+        {
+          pointer: '/approver/personalNumber',
+          code: 'approver_is_signer',
+          detail: 'The approver signed this catalog; another person must approve it.',
+        },
+      ]);
     }
     if (client.id === catalog.clientId) {
       throw Problem.forbidden('The API client that submitted the catalog may not approve it.');
     }
-    const drove = await em.count(SigningSessionItem, { catalog, session: { clientId: client.id, purpose: { $ne: 'APPROVAL' } } });
-    if (drove > 0) throw Problem.forbidden('The API client that started a signing session for the catalog may not approve it.');
+    const drove = await em.count(SigningSessionItem, {
+      catalog,
+      session: { clientId: client.id, purpose: { $ne: 'APPROVAL' } },
+    });
+    if (drove > 0)
+      throw Problem.forbidden(
+        'The API client that started a signing session for the catalog may not approve it.',
+      );
     return catalog;
   }
 
@@ -124,7 +180,11 @@ export class ApprovalService implements OnModuleInit {
       comment,
       ...(evidence ?? {}),
     });
-    recordEvent(tx, catalog.id, 'approval.decided', actor, { decision, approvalId: approval.id, bankIdSigned: Boolean(evidence) });
+    recordEvent(tx, catalog.id, 'approval.decided', actor, {
+      decision,
+      approvalId: approval.id,
+      bankIdSigned: Boolean(evidence),
+    });
     if (decision === 'APPROVE') {
       transition(tx, catalog, 'DELIVERING', actor);
       requestStep(tx, 'catalog.archive', { catalogId: catalog.id });
@@ -136,11 +196,19 @@ export class ApprovalService implements OnModuleInit {
   }
 
   /** An APPROVAL session completed with verified evidence: the decision takes effect now. */
-  private async completeSignedDecision(tx: EntityManager, session: SigningSession, completion: SigningCompletion, verification: EvidenceVerification): Promise<void> {
+  private async completeSignedDecision(
+    tx: EntityManager,
+    session: SigningSession,
+    completion: SigningCompletion,
+    verification: EvidenceVerification,
+  ): Promise<void> {
     const catalog = await tx.findOneOrFail(Catalog, session.catalog.id);
     const pending = session.pendingDecision!;
     if (catalog.status !== 'AWAITING_APPROVAL') {
-      recordEvent(tx, catalog.id, 'approval.ignored', WORKER_ACTOR, { sessionId: session.id, reason: `catalog is ${catalog.status}` });
+      recordEvent(tx, catalog.id, 'approval.ignored', WORKER_ACTOR, {
+        sessionId: session.id,
+        reason: `catalog is ${catalog.status}`,
+      });
       return;
     }
     this.applyDecision(
@@ -164,35 +232,67 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
   const errors: ValidationIssue[] = [];
   const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   if (!APPROVAL_DECISIONS.includes(b.decision as ApprovalDecision)) {
-    errors.push({ pointer: '/decision', code: 'invalid_value', detail: 'decision must be APPROVE or REJECT.' });
+    errors.push({
+      pointer: '/decision',
+      code: 'invalid_value',
+      detail: 'decision must be APPROVE or REJECT.',
+    });
   }
-  const approver = (b.approver && typeof b.approver === 'object' ? b.approver : undefined) as Record<string, unknown> | undefined;
+  const approver = (b.approver && typeof b.approver === 'object' ? b.approver : undefined) as
+    Record<string, unknown> | undefined;
   let personalNumber: string | undefined;
   if (!approver) {
-    errors.push({ pointer: '/approver', code: 'required', detail: 'approver { name, personalNumber? } is required.' });
+    errors.push({
+      pointer: '/approver',
+      code: 'required',
+      detail: 'approver { name, personalNumber? } is required.',
+    });
   } else {
     if (typeof approver.name !== 'string' || approver.name.trim() === '') {
       errors.push({ pointer: '/approver/name', code: 'required', detail: 'approver.name is required.' });
     } else if (approver.name.trim().length > 200 || CONTROL_CHARS.test(approver.name)) {
-      errors.push({ pointer: '/approver/name', code: 'invalid_value', detail: 'approver.name must be at most 200 characters without control characters.' });
+      errors.push({
+        pointer: '/approver/name',
+        code: 'invalid_value',
+        detail: 'approver.name must be at most 200 characters without control characters.',
+      });
     }
     if (approver.personalNumber !== undefined) {
-      const normalized = typeof approver.personalNumber === 'string' ? normalizePersonalNumber(approver.personalNumber) : undefined;
+      const normalized =
+        typeof approver.personalNumber === 'string'
+          ? normalizePersonalNumber(approver.personalNumber)
+          : undefined;
       if (!normalized || !normalized.ok) {
-        errors.push({ pointer: '/approver/personalNumber', code: 'invalid_personal_number', detail: 'approver.personalNumber is not a valid personal number.' });
+        errors.push({
+          pointer: '/approver/personalNumber',
+          code: 'invalid_personal_number',
+          detail: 'approver.personalNumber is not a valid personal number.',
+        });
       } else personalNumber = normalized.value;
     }
   }
-  if (b.comment !== undefined && (typeof b.comment !== 'string' || b.comment.length > 2000 || b.comment.includes('\u0000'))) {
-    errors.push({ pointer: '/comment', code: 'invalid_type', detail: 'comment must be a string of at most 2000 characters without NUL.' });
+  if (
+    b.comment !== undefined &&
+    (typeof b.comment !== 'string' || b.comment.length > 2000 || b.comment.includes('\u0000'))
+  ) {
+    errors.push({
+      pointer: '/comment',
+      code: 'invalid_type',
+      detail: 'comment must be a string of at most 2000 characters without NUL.',
+    });
   } else if (b.decision === 'REJECT' && (typeof b.comment !== 'string' || b.comment.trim() === '')) {
-    errors.push({ pointer: '/comment', code: 'required', detail: 'A rejection needs a comment telling the SAS what to correct.' });
+    errors.push({
+      pointer: '/comment',
+      code: 'required',
+      detail: 'A rejection needs a comment telling the SAS what to correct.',
+    });
   }
   if (b.endUserIp !== undefined && typeof b.endUserIp !== 'string') {
     errors.push({ pointer: '/endUserIp', code: 'invalid_type', detail: 'endUserIp must be a string.' });
   }
   for (const key of Object.keys(b)) {
-    if (!['decision', 'approver', 'comment', 'endUserIp'].includes(key)) errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
+    if (!['decision', 'approver', 'comment', 'endUserIp'].includes(key))
+      errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
   }
   if (errors.length > 0) throw Problem.validation(errors);
   return {

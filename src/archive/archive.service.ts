@@ -12,6 +12,7 @@ import { Signature } from '../signing/signing.entities';
 import { JobHandlerRegistry } from '../workflow/job-handlers';
 import { PermanentStepError } from '../workflow/processors';
 import { markStepFailed } from '../workflow/step-failure';
+import { ResultNotifier } from '../delivery/result-notifier.service';
 import { Delivery } from './delivery.entities';
 import { checkPackageProfile, MetsValidator } from './mets-validator';
 import { SipPackageBuilder } from './sip-package.builder';
@@ -29,6 +30,7 @@ export class ArchiveService implements OnModuleInit {
     @Inject(ARCHIVE_TARGET) private readonly target: ArchiveTarget,
     @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly jobs: JobHandlerRegistry,
+    private readonly notifier: ResultNotifier,
   ) {
     this.validator = new MetsValidator({ engine: config.archive.validatorEngine });
   }
@@ -69,6 +71,11 @@ export class ArchiveService implements OnModuleInit {
         recordEvent(tx, catalogId, 'archive.deposited', WORKER_ACTOR, { ...receipt });
       }
       transition(tx, current, 'COMPLETED', WORKER_ACTOR);
+      // Writeback: the SAS learns the catalog is archived (no personal data in the event).
+      const archived = receipt ?? (recorded?.receipt as { archiveReference?: string } | undefined);
+      this.notifier.enqueue(tx, current, 'catalog.completed', {
+        archiveReference: archived?.archiveReference,
+      });
     });
   }
 
@@ -77,7 +84,11 @@ export class ArchiveService implements OnModuleInit {
     if (existing) return existing;
     const [document, signatures, approval, data] = await Promise.all([
       em.findOneOrFail(CatalogDocument, { catalog, kind: 'CATALOG' }, { populate: ['content'] }),
-      em.find(Signature, { catalog }, { populate: ['signer', 'signatureXmlBase64', 'ocspResponseBase64'], orderBy: { signedAt: 'asc' } }),
+      em.find(
+        Signature,
+        { catalog },
+        { populate: ['signer', 'signatureXmlBase64', 'ocspResponseBase64'], orderBy: { signedAt: 'asc' } },
+      ),
       em.findOneOrFail(Approval, { catalog, decision: 'APPROVE' }),
       loadCatalogData(em, catalog),
     ]);
@@ -96,6 +107,7 @@ export class ArchiveService implements OnModuleInit {
         signatureXml: Buffer.from(s.signatureXmlBase64, 'base64').toString('utf8'),
         ocspResponse: Buffer.from(s.ocspResponseBase64, 'base64'),
         verification: { ...s.verification, checkedAt: new Date(s.verification.checkedAt) },
+        ...(s.manifest !== undefined && s.manifest !== null ? { bulkManifest: s.manifest } : {}),
       })),
       approval: {
         approverName: approval.approverName,
@@ -113,7 +125,10 @@ export class ArchiveService implements OnModuleInit {
     const schema = await this.validator.validate(mets ? mets.content.toString('utf8') : '');
     const profile = checkPackageProfile(pkg);
     if (!schema.valid || profile.length > 0) {
-      throw new PermanentStepError('archive.invalid_package', `Package failed validation: ${[...schema.errors, ...profile].slice(0, 5).join('; ')}`);
+      throw new PermanentStepError(
+        'archive.invalid_package',
+        `Package failed validation: ${[...schema.errors, ...profile].slice(0, 5).join('; ')}`,
+      );
     }
     return this.target.deposit(pkg, depositKey);
   }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { DOMParser } from '@xmldom/xmldom';
 import type { ArchivePackage } from '../core/connectors/ports';
 import { archiveInputFixture } from './__tests__/archive-input.fixture';
-import { findExecutableOnPath } from './mets-validator';
+import { checkPackageProfile, findExecutableOnPath } from './mets-validator';
 import { archiveObjectId, NS, PACKAGE_PATHS, SipPackageBuilder } from './sip-package.builder';
 
 const execFileAsync = promisify(execFile);
@@ -146,6 +146,18 @@ describe('SipPackageBuilder', () => {
       .content.toString('utf8');
     expect(premis).toContain('<premis:eventOutcome>invalid</premis:eventOutcome>');
     expect(premis).toContain('ocsp: failed (revoked)');
+  });
+
+  it("carries a bulk signature's manifest as evidence, in the fileSec and linked from PREMIS", () => {
+    const bulk = archiveInputFixture();
+    const manifest = '{"catalogs":[{"catalogId":"a","documentSha256":"00"}],"version":1}';
+    bulk.signatures[0] = { ...bulk.signatures[0], bulkManifest: manifest };
+    const pkg = new SipPackageBuilder().build(bulk);
+    expect(fileText(pkg, PACKAGE_PATHS.bulkManifest(1))).toBe(manifest);
+    expect(pkg.files.some((f) => f.path === PACKAGE_PATHS.bulkManifest(2))).toBe(false);
+    expect(checkPackageProfile(pkg)).toEqual([]);
+    const premis = fileText(pkg, PACKAGE_PATHS.preservation);
+    expect(premis).toContain(PACKAGE_PATHS.bulkManifest(1));
   });
 
   it('refuses characters XML cannot carry instead of writing a broken document', () => {

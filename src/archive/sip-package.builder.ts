@@ -14,6 +14,11 @@ export interface SignatureEvidence {
   /** DER. */
   ocspResponse: Buffer;
   verification: { valid: boolean; checkedAt: Date; checks: { name: string; ok: boolean; detail?: string }[] };
+  /**
+   * Bulk signing: the canonical manifest (JSON) whose SHA-256 was the signed non-visible data; it
+   * lists this catalog's document hash and links the catalog to the one BankID order.
+   */
+  bulkManifest?: string;
 }
 
 export interface ArchivePackageInput {
@@ -61,6 +66,7 @@ export const PACKAGE_PATHS = {
   pdf: 'representations/rep1/data/betygskatalog.pdf',
   signatureXml: (n: number) => `representations/rep1/data/evidence/signature-${n}.xml`,
   ocspResponse: (n: number) => `representations/rep1/data/evidence/ocsp-${n}.der`,
+  bulkManifest: (n: number) => `representations/rep1/data/evidence/manifest-${n}.json`,
 } as const;
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -135,6 +141,15 @@ export class SipPackageBuilder {
           group: 'representation',
         },
       );
+      if (signature.bulkManifest !== undefined) {
+        representationFiles.push({
+          path: PACKAGE_PATHS.bulkManifest(n),
+          content: Buffer.from(signature.bulkManifest, 'utf8'),
+          mimeType: 'application/json',
+          created: signature.signedAt,
+          group: 'representation',
+        });
+      }
     });
 
     const schemaFiles: PlannedFile[] = PACKAGE_SCHEMA_FILES.map((fileName) => ({
@@ -532,6 +547,9 @@ function buildPremisXml(input: ArchivePackageInput, representationFiles: Planned
       linkingObject(PACKAGE_PATHS.pdf, 'source'),
       linkingObject(PACKAGE_PATHS.signatureXml(n), 'evidence'),
       linkingObject(PACKAGE_PATHS.ocspResponse(n), 'evidence'),
+      ...(signature.bulkManifest !== undefined
+        ? [linkingObject(PACKAGE_PATHS.bulkManifest(n), 'evidence')]
+        : []),
     );
   });
 
@@ -613,6 +631,7 @@ function buildPackageDescription(input: ArchivePackageInput, objectId: string): 
     `- ${PACKAGE_PATHS.pdf}: the grade catalog document; SHA-256 of the signed document ${input.documentSha256}`,
     '- representations/rep1/data/evidence/signature-<n>.xml: BankID XMLDSig signature n, as received',
     '- representations/rep1/data/evidence/ocsp-<n>.der: OCSP response (DER) for signature n, as received',
+    '- representations/rep1/data/evidence/manifest-<n>.json: for a bulk signature, the manifest of document hashes whose SHA-256 was signed',
     `- ${PACKAGE_PATHS.descriptive}: the structured catalog data (namespace ${NS.catalog})`,
     `- ${PACKAGE_PATHS.preservation}: PREMIS 3 preservation metadata: fixity, signature verification and approval events`,
     '- schemas/: XML schemas used by METS.xml',

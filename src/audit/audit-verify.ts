@@ -23,14 +23,21 @@ export interface AuditVerification {
  * changed, inserted, reordered or deleted row (also the last one) is detected.
  * Callable from the CLI (`audit verify [catalogId]`) and the admin API.
  */
-export async function verifyAuditTrail(ormOrEm: MikroORM | EntityManager, catalogId?: string): Promise<AuditVerification> {
+export async function verifyAuditTrail(
+  ormOrEm: MikroORM | EntityManager,
+  catalogId?: string,
+): Promise<AuditVerification> {
   const em = forkOf(ormOrEm);
-  const heads = await em.find(CatalogEventHead, catalogId ? { catalogId } : {}, { orderBy: { catalogId: 'asc' } });
+  const heads = await em.find(CatalogEventHead, catalogId ? { catalogId } : {}, {
+    orderBy: { catalogId: 'asc' },
+  });
   const ids = new Set(heads.map((h) => h.catalogId));
   if (catalogId) ids.add(catalogId);
   else {
     // Catalogs with events but no head (head row deleted) must be found too.
-    const rows = await em.getConnection().execute<{ catalog_id: string }[]>('select distinct catalog_id from catalog_events');
+    const rows = await em
+      .getConnection()
+      .execute<{ catalog_id: string }[]>('select distinct catalog_id from catalog_events');
     for (const row of rows) ids.add(row.catalog_id);
   }
   const headById = new Map(heads.map((h) => [h.catalogId, h]));
@@ -50,24 +57,49 @@ function forkOf(x: MikroORM | EntityManager): EntityManager {
 }
 
 /** Pure check of one catalog's events (ordered by seq) against its head. */
-export function verifyChain(catalogId: string, events: CatalogEvent[], head?: { seq: number; hash: string }): AuditProblem[] {
+export function verifyChain(
+  catalogId: string,
+  events: CatalogEvent[],
+  head?: { seq: number; hash: string },
+): AuditProblem[] {
   const problems: AuditProblem[] = [];
   let previous = GENESIS_HASH;
   events.forEach((event, index) => {
     if (event.seq !== index + 1) {
-      problems.push({ catalogId, seq: event.seq, problem: 'sequence_gap', detail: `expected seq ${index + 1}, found ${event.seq}` });
+      problems.push({
+        catalogId,
+        seq: event.seq,
+        problem: 'sequence_gap',
+        detail: `expected seq ${index + 1}, found ${event.seq}`,
+      });
     }
     if (event.prevHash !== previous) {
-      problems.push({ catalogId, seq: event.seq, problem: 'broken_link', detail: 'prevHash is not the hash of the previous event' });
+      problems.push({
+        catalogId,
+        seq: event.seq,
+        problem: 'broken_link',
+        detail: 'prevHash is not the hash of the previous event',
+      });
     }
     const recomputed = eventHash(event);
     if (recomputed !== event.hash) {
-      problems.push({ catalogId, seq: event.seq, problem: 'hash_mismatch', detail: 'the event content does not match its hash' });
+      problems.push({
+        catalogId,
+        seq: event.seq,
+        problem: 'hash_mismatch',
+        detail: 'the event content does not match its hash',
+      });
     }
     previous = event.hash;
   });
   if (!head) {
-    if (events.length > 0) problems.push({ catalogId, seq: null, problem: 'missing_head', detail: 'the chain head row is missing' });
+    if (events.length > 0)
+      problems.push({
+        catalogId,
+        seq: null,
+        problem: 'missing_head',
+        detail: 'the chain head row is missing',
+      });
   } else {
     const last = events[events.length - 1];
     if (head.seq !== (last?.seq ?? 0) || head.hash !== (last?.hash ?? GENESIS_HASH)) {

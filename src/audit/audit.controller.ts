@@ -12,7 +12,11 @@ export class AuditController {
   @Get('verify')
   @Roles('admin')
   verify(@Query('catalogId') catalogId?: string) {
-    if (catalogId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)) throw Problem.badRequest('catalogId must be a catalog id.');
+    if (
+      catalogId !== undefined &&
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
+    )
+      throw Problem.badRequest('catalogId must be a catalog id.');
     return verifyAuditTrail(this.orm, catalogId);
   }
 }

@@ -1,4 +1,13 @@
-import { BeforeCreate, Entity, EventArgs, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import {
+  BeforeCreate,
+  Entity,
+  EventArgs,
+  Index,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+} from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { appendToChain } from './audit-chain';
 

@@ -16,5 +16,7 @@ export function recordEvent(
   actor: EventActor,
   data?: Record<string, unknown>,
 ): void {
-  em.persist(em.create(CatalogEvent, { catalogId, type, actor: actor.actor, ip: actor.ip, data, at: new Date() }));
+  em.persist(
+    em.create(CatalogEvent, { catalogId, type, actor: actor.actor, ip: actor.ip, data, at: new Date() }),
+  );
 }

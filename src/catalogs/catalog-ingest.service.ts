@@ -60,6 +60,7 @@ export class CatalogIngestService {
         },
       ]);
     }
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
     if (header && /[\u0000-\u001f\u007f]/.test(header)) {
       throw Problem.badRequest('The Idempotency-Key header contains control characters.', [
         {

@@ -1,4 +1,10 @@
-import { assertTransition, canTransition, CATALOG_STATUSES, IllegalTransitionError, TERMINAL_STATUSES } from './catalog-state';
+import {
+  assertTransition,
+  canTransition,
+  CATALOG_STATUSES,
+  IllegalTransitionError,
+  TERMINAL_STATUSES,
+} from './catalog-state';
 
 describe('catalog state machine', () => {
   it('allows the main path in order', () => {
@@ -19,13 +25,18 @@ describe('catalog state machine', () => {
   });
 
   it('allows withdraw only before signing completes, decline only while awaiting signature, reject only at approval', () => {
-    expect(CATALOG_STATUSES.filter((s) => canTransition(s, 'WITHDRAWN'))).toEqual(['RECEIVED', 'AWAITING_SIGNATURE']);
+    expect(CATALOG_STATUSES.filter((s) => canTransition(s, 'WITHDRAWN'))).toEqual([
+      'RECEIVED',
+      'AWAITING_SIGNATURE',
+    ]);
     expect(CATALOG_STATUSES.filter((s) => canTransition(s, 'DECLINED'))).toEqual(['AWAITING_SIGNATURE']);
     expect(CATALOG_STATUSES.filter((s) => canTransition(s, 'REJECTED'))).toEqual(['AWAITING_APPROVAL']);
   });
 
   it('throws a typed error naming both states on an illegal move', () => {
     expect(() => assertTransition('COMPLETED', 'DELIVERING')).toThrow(IllegalTransitionError);
-    expect(() => assertTransition('COMPLETED', 'DELIVERING')).toThrow('A catalog in status COMPLETED cannot move to DELIVERING');
+    expect(() => assertTransition('COMPLETED', 'DELIVERING')).toThrow(
+      'A catalog in status COMPLETED cannot move to DELIVERING',
+    );
   });
 });

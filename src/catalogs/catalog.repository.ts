@@ -12,7 +12,12 @@ export async function loadCatalogData(em: EntityManager, catalog: Catalog): Prom
         personalNumber: e.studentPersonalNumber,
         givenName: e.givenName,
         familyName: e.familyName,
-        ...(e.securityMarking ? { securityMarking: e.securityMarking as CatalogData['entries'][number]['student']['securityMarking'] } : {}),
+        ...(e.securityMarking
+          ? {
+              securityMarking:
+                e.securityMarking as CatalogData['entries'][number]['student']['securityMarking'],
+            }
+          : {}),
       },
       grade: e.grade,
       gradeDate: e.gradeDate,

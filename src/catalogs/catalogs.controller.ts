@@ -44,7 +44,11 @@ export class CatalogsController {
   @Get(':id/document')
   @Roles('sas', 'approver', 'admin')
   @HttpCode(200)
-  async document(@CurrentClient() client: ApiClient, @Param('id') id: string, @Res() res: Response): Promise<void> {
+  async document(
+    @CurrentClient() client: ApiClient,
+    @Param('id') id: string,
+    @Res() res: Response,
+  ): Promise<void> {
     const doc = await this.query.document(client, id);
     res
       .type('application/pdf')

@@ -37,7 +37,9 @@ function usage(commands: CliCommand[]): string {
 
 /** Finds the command whose words are the longest prefix of argv. */
 function match(argv: string[]): { command: CliCommand; args: string[] } | null {
-  const candidates = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort((a, b) => b.words.length - a.words.length);
+  const candidates = COMMANDS.filter((c) => c.words.every((w, i) => argv[i] === w)).sort(
+    (a, b) => b.words.length - a.words.length,
+  );
   return candidates[0] ? { command: candidates[0], args: argv.slice(candidates[0].words.length) } : null;
 }
 
@@ -81,8 +83,14 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     queues: () => {
       if (!queues) {
         const c = ctx.config();
-        const connection = { ...redisConnectionOptions(c.redis.url), maxRetriesPerRequest: 1, enableOfflineQueue: false };
-        queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix: c.redis.prefix })])) as HubQueues;
+        const connection = { ...redisConnectionOptions(c.redis.url), maxRetriesPerRequest: 1 };
+        queues = Object.fromEntries(
+          QUEUE_NAMES.map((name) => {
+            const queue = new Queue(name, { connection, prefix: c.redis.prefix });
+            queue.on('error', (error) => printError(`redis: ${error.message}`));
+            return [name, queue];
+          }),
+        ) as HubQueues;
       }
       return queues;
     },

@@ -37,7 +37,11 @@ export class UsageError extends Error {
 }
 
 /** Prints rows as an aligned text table. */
-export function printTable(print: (line: string) => void, headers: string[], rows: (string | number | null | undefined)[][]): void {
+export function printTable(
+  print: (line: string) => void,
+  headers: string[],
+  rows: (string | number | null | undefined)[][],
+): void {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   for (const [index, row] of cells.entries()) {

@@ -23,7 +23,10 @@ export class CoreModule {
           ...buildOrmOptions(config.database.url, config.database.debug, (message) => ormLogger.log(message)),
           registerRequestContext: true,
         }),
-        BullModule.forRoot({ connection: redisConnectionOptions(config.redis.url), prefix: config.redis.prefix }),
+        BullModule.forRoot({
+          connection: redisConnectionOptions(config.redis.url),
+          prefix: config.redis.prefix,
+        }),
         BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
       ],
       providers: [

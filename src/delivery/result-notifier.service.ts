@@ -7,6 +7,8 @@ import type { ResultEvent, ResultSink, ResultSinkBinding } from '../core/connect
 import { RESULT_SINKS } from '../core/tokens';
 import { JobHandlerRegistry } from '../workflow/job-handlers';
 import { requestStep } from '../workflow/outbox';
+import { jobIdFor } from '../workflow/job-catalogue';
+import { Reconciler } from '../workflow/reconciler';
 import { ResultNotification } from './result-notification.entity';
 
 /**
@@ -23,6 +25,7 @@ export class ResultNotifier implements OnModuleInit {
     private readonly orm: MikroORM,
     @Inject(RESULT_SINKS) private readonly sinks: ResultSinkBinding[],
     private readonly jobs: JobHandlerRegistry,
+    private readonly reconciler: Reconciler,
   ) {}
 
   onModuleInit(): void {
@@ -30,10 +33,38 @@ export class ResultNotifier implements OnModuleInit {
       handle: ({ notificationId }) => this.deliver(notificationId),
       onGiveUp: ({ notificationId }, error) => this.giveUp(notificationId, error),
     });
+    // A notification the database says is undelivered but no live job covers (Redis flushed) is sent again.
+    this.reconciler.registerSource(async (em, cutoff, limit) => {
+      const pending = await em.find(
+        ResultNotification,
+        { deliveredAt: null, failedAt: null, createdAt: { $lt: cutoff } },
+        { orderBy: { createdAt: 'asc' }, limit, fields: ['id', 'catalog'] },
+      );
+      return pending.map((notification) => {
+        const payload = { notificationId: notification.id };
+        return {
+          job: 'result.notify' as const,
+          payload,
+          catalogId: notification.catalog?.id,
+          jobId: jobIdFor('result.notify', payload),
+          requeueFinished: async (tx: EntityManager) => {
+            const current = await tx.findOne(ResultNotification, notification.id);
+            if (!current || current.deliveredAt || current.failedAt) return null;
+            return {
+              jobId: requestStep(tx, 'result.notify', payload, { retryRound: Math.floor(Date.now() / 1000) })
+                .jobId,
+            };
+          },
+        };
+      });
+    });
   }
 
   sinkFor(municipalityCode: string): ResultSink | undefined {
-    return (this.sinks.find((b) => b.municipalityCode === municipalityCode) ?? this.sinks.find((b) => b.municipalityCode === '*'))?.sink;
+    return (
+      this.sinks.find((b) => b.municipalityCode === municipalityCode) ??
+      this.sinks.find((b) => b.municipalityCode === '*')
+    )?.sink;
   }
 
   /**
@@ -59,7 +90,13 @@ export class ResultNotifier implements OnModuleInit {
       occurredAt: new Date().toISOString(),
       ...rest,
     };
-    const notification = tx.create(ResultNotification, { catalog, type, event, idempotencyKey, target: sink.name });
+    const notification = tx.create(ResultNotification, {
+      catalog,
+      type,
+      event,
+      idempotencyKey,
+      target: sink.name,
+    });
     requestStep(tx, 'result.notify', { notificationId: notification.id });
     return notification;
   }
@@ -69,10 +106,15 @@ export class ResultNotifier implements OnModuleInit {
     const notification = await em.findOne(ResultNotification, notificationId, { populate: ['catalog'] });
     if (!notification || notification.deliveredAt) return;
     const sink = this.sinkFor(notification.catalog.municipalityCode);
-    if (!sink) throw new Error(`no result sink configured any more for municipality ${notification.catalog.municipalityCode}`);
+    if (!sink)
+      throw new Error(
+        `no result sink configured any more for municipality ${notification.catalog.municipalityCode}`,
+      );
     // A retried step first asks "did this already happen?": a stored receipt means yes.
     const recorded = await em.findOne(Delivery, { deliveryKey: notification.idempotencyKey });
-    const receipt = recorded ? null : await sink.notify(notification.event as ResultEvent, notification.idempotencyKey);
+    const receipt = recorded
+      ? null
+      : await sink.notify(notification.event as ResultEvent, notification.idempotencyKey);
     await em.fork().transactional(async (tx) => {
       const current = await tx.findOneOrFail(ResultNotification, notificationId);
       if (current.deliveredAt) return;
@@ -88,7 +130,11 @@ export class ResultNotifier implements OnModuleInit {
           receipt: { ...receipt, type: current.type },
         });
       }
-      recordEvent(tx, notification.catalog.id, 'result.delivered', WORKER_ACTOR, { type: current.type, target: sink.name, key: current.idempotencyKey });
+      recordEvent(tx, notification.catalog.id, 'result.delivered', WORKER_ACTOR, {
+        type: current.type,
+        target: sink.name,
+        key: current.idempotencyKey,
+      });
     });
   }
 
@@ -100,7 +146,10 @@ export class ResultNotifier implements OnModuleInit {
       if (!current || current.deliveredAt) return;
       current.failedAt = new Date();
       current.lastError = error.message.slice(0, 500);
-      recordEvent(tx, current.catalog.id, 'result.failed', WORKER_ACTOR, { type: current.type, reason: error.message.slice(0, 200) });
+      recordEvent(tx, current.catalog.id, 'result.failed', WORKER_ACTOR, {
+        type: current.type,
+        reason: error.message.slice(0, 200),
+      });
     });
   }
 }

@@ -8,22 +8,107 @@ import { CourseInfo, listKnownCourses } from '../catalogs/reference-data/course-
  */
 
 const GIVEN_NAMES = [
-  'Anna', 'Eva', 'Maria', 'Karin', 'Sara', 'Emma', 'Elin', 'Ida', 'Hanna', 'Linnea', 'Amira', 'Fatima',
-  'Sofia', 'Johanna', 'Maja', 'Nora', 'Leila', 'Aisha', 'Lina', 'Ebba', 'Erik', 'Lars', 'Karl', 'Anders',
-  'Johan', 'Per', 'Mikael', 'Oskar', 'Ali', 'Mohammed', 'Ahmed', 'Hassan', 'Jonas', 'Emil', 'Viktor',
-  'Filip', 'Ludvig', 'Omar', 'Yusuf', 'Daniel', 'Åsa', 'Örjan', 'Göran', 'Björn', 'Märta', 'Ingrid',
+  'Anna',
+  'Eva',
+  'Maria',
+  'Karin',
+  'Sara',
+  'Emma',
+  'Elin',
+  'Ida',
+  'Hanna',
+  'Linnea',
+  'Amira',
+  'Fatima',
+  'Sofia',
+  'Johanna',
+  'Maja',
+  'Nora',
+  'Leila',
+  'Aisha',
+  'Lina',
+  'Ebba',
+  'Erik',
+  'Lars',
+  'Karl',
+  'Anders',
+  'Johan',
+  'Per',
+  'Mikael',
+  'Oskar',
+  'Ali',
+  'Mohammed',
+  'Ahmed',
+  'Hassan',
+  'Jonas',
+  'Emil',
+  'Viktor',
+  'Filip',
+  'Ludvig',
+  'Omar',
+  'Yusuf',
+  'Daniel',
+  'Åsa',
+  'Örjan',
+  'Göran',
+  'Björn',
+  'Märta',
+  'Ingrid',
 ];
 const FAMILY_NAMES = [
-  'Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson', 'Svensson',
-  'Gustafsson', 'Pettersson', 'Jonsson', 'Jansson', 'Hansson', 'Bengtsson', 'Jönsson', 'Lindberg',
-  'Jakobsson', 'Magnusson', 'Lindström', 'Olofsson', 'Lindqvist', 'Lindgren', 'Berg', 'Axelsson',
-  'Bergström', 'Lundberg', 'Lind', 'Lundgren', 'Mattsson', 'Berglund', 'Fredriksson', 'Sandberg',
-  'Henriksson', 'Ali', 'Mohammed', 'Hussein', 'Ahmadi', 'Öberg', 'Åberg', 'Sjöberg', 'Ström',
+  'Andersson',
+  'Johansson',
+  'Karlsson',
+  'Nilsson',
+  'Eriksson',
+  'Larsson',
+  'Olsson',
+  'Persson',
+  'Svensson',
+  'Gustafsson',
+  'Pettersson',
+  'Jonsson',
+  'Jansson',
+  'Hansson',
+  'Bengtsson',
+  'Jönsson',
+  'Lindberg',
+  'Jakobsson',
+  'Magnusson',
+  'Lindström',
+  'Olofsson',
+  'Lindqvist',
+  'Lindgren',
+  'Berg',
+  'Axelsson',
+  'Bergström',
+  'Lundberg',
+  'Lind',
+  'Lundgren',
+  'Mattsson',
+  'Berglund',
+  'Fredriksson',
+  'Sandberg',
+  'Henriksson',
+  'Ali',
+  'Mohammed',
+  'Hussein',
+  'Ahmadi',
+  'Öberg',
+  'Åberg',
+  'Sjöberg',
+  'Ström',
 ];
 
 /** Grade shares in komvux courses (rounded, typical of published komvux statistics). */
 const GRADE_WEIGHTS: [string, number][] = [
-  ['A', 9], ['B', 11], ['C', 21], ['D', 16], ['E', 26], ['F', 14], ['-', 3],
+  ['A', 9],
+  ['B', 11],
+  ['C', 21],
+  ['D', 16],
+  ['E', 26],
+  ['F', 14],
+  ['-', 3],
 ];
 
 export interface SchoolUnitSpec {
@@ -70,7 +155,12 @@ function loadNumbers(file: string): string[] {
   return JSON.parse(readFileSync(join(__dirname, 'data', file), 'utf8')) as string[];
 }
 
-export function generateTerm(options: { participations: number; seed?: number; termLabel?: string; gradeDate?: string }): GeneratedTerm {
+export function generateTerm(options: {
+  participations: number;
+  seed?: number;
+  termLabel?: string;
+  gradeDate?: string;
+}): GeneratedTerm {
   const random = seededRandom(options.seed ?? 2281);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const weighted = (weights: [string, number][]): string => {
@@ -92,10 +182,18 @@ export function generateTerm(options: { participations: number; seed?: number; t
   const personnummer = loadNumbers('testpersonnummer.json');
   const unique = [...new Set(personnummer)];
   const studentPool = shuffle(unique.filter((pn) => year(pn) >= 1960 && year(pn) <= 2006));
-  const coordination = shuffle(loadNumbers('testsamordningsnummer.json').filter((pn) => year(pn) >= 1960 && year(pn) <= 2006));
+  const coordination = shuffle(
+    loadNumbers('testsamordningsnummer.json').filter((pn) => year(pn) >= 1960 && year(pn) <= 2006),
+  );
   const teacherPool = studentPool.splice(0, 120);
-  const person = (personalNumber: string): Person => ({ personalNumber, givenName: pick(GIVEN_NAMES), familyName: pick(FAMILY_NAMES) });
-  const teachers = teacherPool.slice(0, Math.max(4, Math.min(120, Math.ceil(options.participations / 250)))).map(person);
+  const person = (personalNumber: string): Person => ({
+    personalNumber,
+    givenName: pick(GIVEN_NAMES),
+    familyName: pick(FAMILY_NAMES),
+  });
+  const teachers = teacherPool
+    .slice(0, Math.max(4, Math.min(120, Math.ceil(options.participations / 250))))
+    .map(person);
   const principals = teacherPool.slice(100, 103).map(person);
 
   const known = listKnownCourses();
@@ -108,7 +206,8 @@ export function generateTerm(options: { participations: number; seed?: number; t
   let coordinationCursor = 0;
   const nextStudent = (): Person => {
     // About 3 % of komvux students have a samordningsnummer.
-    if (random() < 0.03 && coordinationCursor < coordination.length) return person(coordination[coordinationCursor++]);
+    if (random() < 0.03 && coordinationCursor < coordination.length)
+      return person(coordination[coordinationCursor++]);
     return person(studentPool[studentCursor++ % studentPool.length]);
   };
 
@@ -119,8 +218,12 @@ export function generateTerm(options: { participations: number; seed?: number; t
     index += 1;
     const roll = random();
     const kind = roll < 0.02 ? 'KOMVUX_THESIS' : roll < 0.4 ? 'SUBJECT_LEVEL' : 'COURSE';
-    const course: CourseInfo = kind === 'KOMVUX_THESIS' ? pick(theses) : kind === 'SUBJECT_LEVEL' ? pick(gy25) : pick(gy11);
-    const size = Math.min(options.participations - participations, kind === 'KOMVUX_THESIS' ? 5 + Math.floor(random() * 6) : 5 + Math.floor(random() * 31));
+    const course: CourseInfo =
+      kind === 'KOMVUX_THESIS' ? pick(theses) : kind === 'SUBJECT_LEVEL' ? pick(gy25) : pick(gy11);
+    const size = Math.min(
+      options.participations - participations,
+      kind === 'KOMVUX_THESIS' ? 5 + Math.floor(random() * 6) : 5 + Math.floor(random() * 31),
+    );
     if (size < 5 && participations > 0) {
       // Top up the last catalog instead of making one smaller than a real group.
       const last = catalogs[catalogs.length - 1] as { entries: unknown[] };
@@ -131,7 +234,8 @@ export function generateTerm(options: { participations: number; seed?: number; t
     const teacher = pick(teachers);
     // One in ten groups has a second teacher (e.g. a non-legitimated teacher deciding together with a legitimated one).
     const second = random() < 0.1 ? pick(teachers.filter((t) => t !== teacher)) : undefined;
-    const unit = kind === 'KOMVUX_THESIS' || random() < 0.8 ? DEMO_SCHOOL_UNITS[0] : pick(DEMO_SCHOOL_UNITS.slice(1));
+    const unit =
+      kind === 'KOMVUX_THESIS' || random() < 0.8 ? DEMO_SCHOOL_UNITS[0] : pick(DEMO_SCHOOL_UNITS.slice(1));
     const entries = Array.from({ length: size }, () => makeEntry(nextStudent(), kind));
     catalogs.push({
       externalId: `${options.termLabel ?? 'HT'}-${String(index).padStart(5, '0')}`,
@@ -146,11 +250,28 @@ export function generateTerm(options: { participations: number; seed?: number; t
         schoolForm: 'VUX',
       },
       gradingTeachers: [
-        { personalNumber: teacher.personalNumber, name: `${teacher.givenName} ${teacher.familyName}`, legitimated: true },
-        ...(second ? [{ personalNumber: second.personalNumber, name: `${second.givenName} ${second.familyName}`, legitimated: false }] : []),
+        {
+          personalNumber: teacher.personalNumber,
+          name: `${teacher.givenName} ${teacher.familyName}`,
+          legitimated: true,
+        },
+        ...(second
+          ? [
+              {
+                personalNumber: second.personalNumber,
+                name: `${second.givenName} ${second.familyName}`,
+                legitimated: false,
+              },
+            ]
+          : []),
       ],
       ...(kind === 'KOMVUX_THESIS'
-        ? { principal: { personalNumber: principals[0].personalNumber, name: `${principals[0].givenName} ${principals[0].familyName}` } }
+        ? {
+            principal: {
+              personalNumber: principals[0].personalNumber,
+              name: `${principals[0].givenName} ${principals[0].familyName}`,
+            },
+          }
         : {}),
       entries,
     });
@@ -174,7 +295,8 @@ export function generateTerm(options: { participations: number; seed?: number; t
         ? {
             thesis: {
               title: `Komvuxarbete om ${pick(['hållbar energi', 'arbetsmiljö', 'svensk migrationshistoria', 'digital vård', 'matematik i vardagen'])}`,
-              summary: 'Arbetet undersöker frågeställningen med intervjuer och litteraturstudier och redovisar slutsatser om hur kunskapen kan användas i arbetslivet.',
+              summary:
+                'Arbetet undersöker frågeställningen med intervjuer och litteraturstudier och redovisar slutsatser om hur kunskapen kan användas i arbetslivet.',
             },
           }
         : {}),

@@ -44,7 +44,14 @@ export interface DemoEnvironmentOptions {
 }
 
 export function clientConfig(id: string, key: string, roles: ApiRole[]) {
-  return { id, keySha256: sha256Hex(key), municipalityCode: DEMO_MUNICIPALITY.code, schoolUnits: ['*'], roles, displayName: id };
+  return {
+    id,
+    keySha256: sha256Hex(key),
+    municipalityCode: DEMO_MUNICIPALITY.code,
+    schoolUnits: ['*'],
+    roles,
+    displayName: id,
+  };
 }
 
 /** The hub (role all) wired to the BankID simulator and a folder archive, with one API key per role. */
@@ -53,7 +60,9 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   const certDir = join(workDir, 'bankid-simulator');
   mkdirSync(certDir, { recursive: true });
   mkdirSync(resolve(options.archiveDir), { recursive: true });
-  const simulator = await startBankIdSimulator({ autoCompleteAfterCollects: options.simulatorCollectsBeforeComplete ?? 1 });
+  const simulator = await startBankIdSimulator({
+    autoCompleteAfterCollects: options.simulatorCollectsBeforeComplete ?? 1,
+  });
   writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
   writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
   writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
@@ -112,12 +121,18 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   }
 }
 
-function mergeOverrides(base: DeepPartial<HubConfig>, extra?: DeepPartial<HubConfig>): DeepPartial<HubConfig> {
+function mergeOverrides(
+  base: DeepPartial<HubConfig>,
+  extra?: DeepPartial<HubConfig>,
+): DeepPartial<HubConfig> {
   if (!extra) return base;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(extra)) {
     const current = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && current && typeof current === 'object' ? { ...current, ...v } : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && current && typeof current === 'object'
+        ? { ...current, ...v }
+        : v;
   }
   return out as DeepPartial<HubConfig>;
 }

@@ -31,7 +31,8 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
     };
     const positiveInt = (v: string) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive whole number, got "${v}"\n${USAGE}`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`${flag} must be a positive whole number, got "${v}"\n${USAGE}`);
       return n;
     };
     if (flag === '--participations') args.participations = positiveInt(value());
@@ -67,11 +68,15 @@ export async function runDemoCli(argv: string[]): Promise<number> {
   let privateRedis: { url: string; stop(): void } | undefined;
   if (!(await redisAnswers(redisUrl))) {
     if (!redisServerOnPath()) {
-      console.error(`No Redis answers at ${redisUrl} and no redis-server is on the PATH: install one (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.`);
+      console.error(
+        `No Redis answers at ${redisUrl} and no redis-server is on the PATH: install one (Debian/Ubuntu: sudo apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.`,
+      );
       return 1;
     }
     privateRedis = await startPrivateRedis();
-    console.log(`No Redis at ${redisUrl}: started a private one at ${privateRedis.url} (no persistence; stopped at exit).`);
+    console.log(
+      `No Redis at ${redisUrl}: started a private one at ${privateRedis.url} (no persistence; stopped at exit).`,
+    );
   }
 
   const workDir = mkdtempSync(join(tmpdir(), 'gch-demo-'));
@@ -118,19 +123,30 @@ Ctrl-C stops everything.`);
   }
 }
 
-async function runWorkload(args: DemoArgs, url: string, keys: { sas: string; approver: string }, archiveDir: string): Promise<number> {
+async function runWorkload(
+  args: DemoArgs,
+  url: string,
+  keys: { sas: string; approver: string },
+  archiveDir: string,
+): Promise<number> {
   const sas = new HubApi(url, keys.sas);
   const approver = new HubApi(url, keys.approver);
   const term = generateTerm({ participations: args.participations, seed: args.seed });
   const total = term.catalogs.length;
   const signersByExternalId = new Map<string, string[]>();
-  for (const c of term.catalogs as { externalId: string; gradingTeachers: { personalNumber: string }[]; principal?: { personalNumber: string } }[]) {
+  for (const c of term.catalogs as {
+    externalId: string;
+    gradingTeachers: { personalNumber: string }[];
+    principal?: { personalNumber: string };
+  }[]) {
     signersByExternalId.set(c.externalId, [
       ...c.gradingTeachers.map((t) => t.personalNumber),
       ...(c.principal ? [c.principal.personalNumber] : []),
     ]);
   }
-  console.log(`Demo: ${total} catalogs, ${term.participations} participations, ${term.teachers.length} teachers → ${url}`);
+  console.log(
+    `Demo: ${total} catalogs, ${term.participations} participations, ${term.teachers.length} teachers → ${url}`,
+  );
   const started = Date.now();
   const problems: string[] = [];
 
@@ -193,15 +209,31 @@ async function runWorkload(args: DemoArgs, url: string, keys: { sas: string; app
   })();
 
   // 4. Progress until every catalog has reached an end state.
-  const states = ['RECEIVED', 'AWAITING_SIGNATURE', 'AWAITING_APPROVAL', 'DELIVERING', 'COMPLETED', 'FAILED', 'DECLINED', 'REJECTED', 'WITHDRAWN'];
+  const states = [
+    'RECEIVED',
+    'AWAITING_SIGNATURE',
+    'AWAITING_APPROVAL',
+    'DELIVERING',
+    'COMPLETED',
+    'FAILED',
+    'DECLINED',
+    'REJECTED',
+    'WITHDRAWN',
+  ];
   let lastProgress = Date.now();
   let lastFinished = -1;
   await submitting;
   const submittedAt = Date.now();
   while (true) {
     for (const s of states) counts.set(s, (await listAll(sas, s)).length);
-    finished = ['COMPLETED', 'FAILED', 'DECLINED', 'REJECTED', 'WITHDRAWN'].reduce((n, s) => n + (counts.get(s) ?? 0), 0);
-    const line = states.filter((s) => counts.get(s)).map((s) => `${s.toLowerCase()} ${counts.get(s)}`).join(' · ');
+    finished = ['COMPLETED', 'FAILED', 'DECLINED', 'REJECTED', 'WITHDRAWN'].reduce(
+      (n, s) => n + (counts.get(s) ?? 0),
+      0,
+    );
+    const line = states
+      .filter((s) => counts.get(s))
+      .map((s) => `${s.toLowerCase()} ${counts.get(s)}`)
+      .join(' · ');
     process.stdout.write(`[${seconds(Date.now() - started).padStart(8)}] ${line}\n`);
     if (finished + problems.length >= total) break;
     if (finished !== lastFinished) {
@@ -222,7 +254,12 @@ async function runWorkload(args: DemoArgs, url: string, keys: { sas: string; app
   const stageDurations = new Map<string, number[]>();
   let entries = 0;
   await runLimited(completed, 8, async (c) => {
-    const detail = (await sas.call<{ entryCount: number; timeline: { type: string; at: string; data: { to?: string } | null }[] }>('GET', `/api/v1/catalogs/${c.id}`)).body;
+    const detail = (
+      await sas.call<{
+        entryCount: number;
+        timeline: { type: string; at: string; data: { to?: string } | null }[];
+      }>('GET', `/api/v1/catalogs/${c.id}`)
+    ).body;
     entries += detail.entryCount;
     const at = new Map<string, number>();
     for (const e of detail.timeline) {
@@ -239,26 +276,36 @@ async function runWorkload(args: DemoArgs, url: string, keys: { sas: string; app
     for (const [label, from, to] of stages) {
       const a = at.get(from);
       const b = at.get(to);
-      if (a !== undefined && b !== undefined) stageDurations.set(label, [...(stageDurations.get(label) ?? []), b - a]);
+      if (a !== undefined && b !== undefined)
+        stageDurations.set(label, [...(stageDurations.get(label) ?? []), b - a]);
     }
   });
   const packages = existsSync(archiveDir)
-    ? readdirSync(archiveDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(join(archiveDir, d.name, 'METS.xml'))).length
+    ? readdirSync(archiveDir, { withFileTypes: true }).filter(
+        (d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(join(archiveDir, d.name, 'METS.xml')),
+      ).length
     : 0;
 
   console.log('\nSummary');
   console.log(`  catalogs submitted       ${total}`);
   console.log(`  catalogs completed       ${completed.length}`);
   console.log(`  entries (participations) ${entries} completed of ${term.participations}`);
-  for (const s of states) if (s !== 'COMPLETED' && counts.get(s)) console.log(`  ${s.toLowerCase().padEnd(24)} ${counts.get(s)}`);
+  for (const s of states)
+    if (s !== 'COMPLETED' && counts.get(s)) console.log(`  ${s.toLowerCase().padEnd(24)} ${counts.get(s)}`);
   console.log(`  archive packages         ${packages} in ${archiveDir}`);
-  console.log(`  wall time                ${seconds(wall)} (all submitted after ${seconds(submittedAt - started)})`);
-  console.log(`  throughput               ${(completed.length / (wall / 60000)).toFixed(1)} catalogs/min, ${(entries / (wall / 60000)).toFixed(0)} participations/min`);
+  console.log(
+    `  wall time                ${seconds(wall)} (all submitted after ${seconds(submittedAt - started)})`,
+  );
+  console.log(
+    `  throughput               ${(completed.length / (wall / 60000)).toFixed(1)} catalogs/min, ${(entries / (wall / 60000)).toFixed(0)} participations/min`,
+  );
   console.log(`  peak memory (RSS)        ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   console.log('  stage durations          median / p95 / max');
   for (const [label, values] of stageDurations) {
     values.sort((a, b) => a - b);
-    console.log(`    ${label.padEnd(44)} ${seconds(quantile(values, 0.5))} / ${seconds(quantile(values, 0.95))} / ${seconds(values[values.length - 1])}`);
+    console.log(
+      `    ${label.padEnd(44)} ${seconds(quantile(values, 0.5))} / ${seconds(quantile(values, 0.95))} / ${seconds(values[values.length - 1])}`,
+    );
   }
   for (const p of [...problems, ...signingFailures].slice(0, 10)) console.log(`  problem: ${p}`);
   const ok = completed.length === total && packages >= total && problems.length === 0;

@@ -15,18 +15,30 @@ export class HubApi {
     private readonly key: string,
   ) {}
 
-  async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> {
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await fetch(`${this.baseUrl}${path}`, {
           method,
-          headers: { authorization: `Bearer ${this.key}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+          headers: {
+            authorization: `Bearer ${this.key}`,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...headers,
+          },
           body: body !== undefined ? JSON.stringify(body) : undefined,
         });
         const text = await response.text();
-        const parsed = text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
+        const parsed =
+          text && (response.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : text;
         if (response.status >= 400) {
-          const error = new Error(`${method} ${path} → ${response.status}: ${typeof parsed === 'string' ? parsed : JSON.stringify(parsed)}`) as ApiError;
+          const error = new Error(
+            `${method} ${path} → ${response.status}: ${typeof parsed === 'string' ? parsed : JSON.stringify(parsed)}`,
+          ) as ApiError;
           error.status = response.status;
           error.body = parsed;
           throw error;
@@ -46,7 +58,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs tasks with at most `limit` in flight. */
-export async function runLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function runLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -68,7 +84,10 @@ export async function listAll(api: HubApi, status: string): Promise<CatalogSumma
   let cursor: string | null = null;
   do {
     const query: string = `?status=${status}&limit=500${cursor ? `&cursor=${cursor}` : ''}`;
-    const page: { body: { items: CatalogSummary[]; nextCursor: string | null } } = await api.call('GET', `/api/v1/catalogs${query}`);
+    const page: { body: { items: CatalogSummary[]; nextCursor: string | null } } = await api.call(
+      'GET',
+      `/api/v1/catalogs${query}`,
+    );
     items.push(...page.body.items);
     cursor = page.body.nextCursor;
   } while (cursor);
@@ -83,7 +102,12 @@ export interface SessionView {
 }
 
 /** Signs one catalog as one signer: start a session, poll it like a SAS showing the QR code would. */
-export async function signAs(api: HubApi, catalogId: string, signerPersonalNumber: string, pollMs = 1000): Promise<SessionView> {
+export async function signAs(
+  api: HubApi,
+  catalogId: string,
+  signerPersonalNumber: string,
+  pollMs = 1000,
+): Promise<SessionView> {
   const started = await api.call<SessionView>('POST', `/api/v1/catalogs/${catalogId}/signing-sessions`, {
     signerPersonalNumber,
     endUserIp: '192.0.2.10',

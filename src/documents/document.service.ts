@@ -39,7 +39,13 @@ export class DocumentService implements OnModuleInit {
     await this.orm.em.fork().transactional(async (tx: EntityManager) => {
       const current = await tx.findOneOrFail(Catalog, catalogId);
       if (current.status !== 'RECEIVED') return; // withdrawn or rendered by a parallel attempt meanwhile
-      tx.create(CatalogDocument, { catalog: current, kind: 'CATALOG', content: pdf, sha256, size: pdf.length });
+      tx.create(CatalogDocument, {
+        catalog: current,
+        kind: 'CATALOG',
+        content: pdf,
+        sha256,
+        size: pdf.length,
+      });
       current.documentSha256 = sha256;
       transition(tx, current, 'AWAITING_SIGNATURE', WORKER_ACTOR, { documentSha256: sha256 });
     });

@@ -33,18 +33,38 @@ export class CatalogLifecycleService {
     const em = this.orm.em.fork();
     const catalog = await findOwnCatalog(em, client, catalogId);
     const signer = await em.findOne(Signer, { catalog, personalNumber });
-    if (!signer) throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'not_a_signer', detail: 'This person is not a required signer of the catalog.' }]);
+    if (!signer)
+      throw Problem.validation([
+        {
+          pointer: '/signerPersonalNumber',
+          code: 'not_a_signer',
+          detail: 'This person is not a required signer of the catalog.',
+        },
+      ]);
     if (signer.role !== 'GRADING_TEACHER') {
-      throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'not_a_teacher', detail: 'Only a grading teacher of the catalog can decline to sign it.' }]);
+      throw Problem.validation([
+        {
+          pointer: '/signerPersonalNumber',
+          code: 'not_a_teacher',
+          detail: 'Only a grading teacher of the catalog can decline to sign it.',
+        },
+      ]);
     }
-    if (signer.signedAt) throw Problem.conflict('This teacher has already signed the catalog; a signed catalog cannot be declined.');
+    if (signer.signedAt)
+      throw Problem.conflict(
+        'This teacher has already signed the catalog; a signed catalog cannot be declined.',
+      );
     this.assertStatus(catalog, ['AWAITING_SIGNATURE'], 'declined');
     await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog declined');
     const updated = await em.fork().transactional(async (tx) => {
       const current = await tx.findOneOrFail(Catalog, catalog.id);
       this.assertStatus(current, ['AWAITING_SIGNATURE'], 'declined');
       transition(tx, current, 'DECLINED', actor, { reason, signer: signer.id, role: signer.role });
-      this.results.enqueue(tx, current, 'catalog.declined', { reason, signerPosition: signer.position + 1, signerRole: signer.role });
+      this.results.enqueue(tx, current, 'catalog.declined', {
+        reason,
+        signerPosition: signer.position + 1,
+        signerRole: signer.role,
+      });
       return current;
     });
     this.dispatcher.nudge();
@@ -76,7 +96,9 @@ export class CatalogLifecycleService {
 
   private assertStatus(catalog: Catalog, allowed: readonly string[], what: string): void {
     if (!allowed.includes(catalog.status)) {
-      throw Problem.conflict(`The catalog is ${catalog.status}; it can be ${what} only in ${allowed.join(' or ')}.`);
+      throw Problem.conflict(
+        `The catalog is ${catalog.status}; it can be ${what} only in ${allowed.join(' or ')}.`,
+      );
     }
   }
 }
@@ -88,7 +110,11 @@ function plainObject(body: unknown): Record<string, unknown> {
 function parseReason(value: unknown, required: boolean, errors: ValidationIssue[]): string | undefined {
   if (value === undefined && !required) return undefined;
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_REASON) {
-    errors.push({ pointer: '/reason', code: required ? 'required' : 'invalid_type', detail: `reason must be a non-empty string of at most ${MAX_REASON} characters.` });
+    errors.push({
+      pointer: '/reason',
+      code: required ? 'required' : 'invalid_type',
+      detail: `reason must be a non-empty string of at most ${MAX_REASON} characters.`,
+    });
     return undefined;
   }
   return value.trim();
@@ -96,6 +122,7 @@ function parseReason(value: unknown, required: boolean, errors: ValidationIssue[
 
 function unknownFields(b: Record<string, unknown>, known: string[], errors: ValidationIssue[]): void {
   for (const key of Object.keys(b)) {
-    if (!known.includes(key)) errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
+    if (!known.includes(key))
+      errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
   }
 }

@@ -11,7 +11,10 @@ import { SigningReminder } from './signing.entities';
 const PAGE = 500;
 
 /** When a catalog's signatures are due (null = no deadline configured for its municipality). */
-export function signingDeadline(config: HubConfig, catalog: Pick<Catalog, 'municipalityCode' | 'createdAt'>): Date | null {
+export function signingDeadline(
+  config: HubConfig,
+  catalog: Pick<Catalog, 'municipalityCode' | 'createdAt'>,
+): Date | null {
   const minutes = signingRulesFor(config, catalog.municipalityCode).deadlineMinutes;
   return minutes ? new Date(catalog.createdAt.getTime() + minutes * 60_000) : null;
 }
@@ -38,7 +41,9 @@ export class SigningDeadlineService implements OnApplicationBootstrap, OnApplica
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
     const rules = this.config.signingRules;
-    const any = [rules, ...Object.values(rules.municipalities)].some((r) => r.deadlineMinutes || (r.reminderMinutes?.length ?? 0) > 0);
+    const any = [rules, ...Object.values(rules.municipalities)].some(
+      (r) => r.deadlineMinutes || (r.reminderMinutes?.length ?? 0) > 0,
+    );
     if (!any) return;
     this.timer = setInterval(() => void this.tick(), rules.scanIntervalMs);
     this.timer.unref();
@@ -70,7 +75,13 @@ export class SigningDeadlineService implements OnApplicationBootstrap, OnApplica
       const page: Catalog[] = await em.find(
         Catalog,
         after
-          ? { status: 'AWAITING_SIGNATURE', $or: [{ createdAt: { $gt: after.createdAt } }, { createdAt: after.createdAt, id: { $gt: after.id } }] }
+          ? {
+              status: 'AWAITING_SIGNATURE',
+              $or: [
+                { createdAt: { $gt: after.createdAt } },
+                { createdAt: after.createdAt, id: { $gt: after.id } },
+              ],
+            }
           : { status: 'AWAITING_SIGNATURE' },
         { orderBy: { createdAt: 'asc', id: 'asc' }, limit: PAGE },
       );
@@ -86,7 +97,8 @@ export class SigningDeadlineService implements OnApplicationBootstrap, OnApplica
     const rules = signingRulesFor(this.config, catalog.municipalityCode);
     const due: { kind: 'REMINDER' | 'DEADLINE'; number: number }[] = [];
     rules.reminderMinutes.forEach((minutes, i) => {
-      if (catalog.createdAt.getTime() + minutes * 60_000 <= now.getTime()) due.push({ kind: 'REMINDER', number: i + 1 });
+      if (catalog.createdAt.getTime() + minutes * 60_000 <= now.getTime())
+        due.push({ kind: 'REMINDER', number: i + 1 });
     });
     const deadline = signingDeadline(this.config, catalog);
     if (deadline && deadline <= now) due.push({ kind: 'DEADLINE', number: 1 });
@@ -100,10 +112,17 @@ export class SigningDeadlineService implements OnApplicationBootstrap, OnApplica
           const current = await tx.findOneOrFail(Catalog, catalog.id);
           if (current.status !== 'AWAITING_SIGNATURE') return;
           const signers = await tx.find(Signer, { catalog: current });
-          const missing = signers.filter((s) => !s.signedAt).map((s) => ({ position: s.position + 1, role: s.role }));
+          const missing = signers
+            .filter((s) => !s.signedAt)
+            .map((s) => ({ position: s.position + 1, role: s.role }));
           tx.create(SigningReminder, { catalog: current, kind: item.kind, number: item.number });
           const type = item.kind === 'DEADLINE' ? 'signing.deadlinePassed' : 'signing.reminder';
-          const data = { number: item.number, missingSignatures: missing.length, missingSigners: missing, deadline: deadline?.toISOString() ?? null };
+          const data = {
+            number: item.number,
+            missingSignatures: missing.length,
+            missingSigners: missing,
+            deadline: deadline?.toISOString() ?? null,
+          };
           recordEvent(tx, current.id, type, WORKER_ACTOR, data);
           this.results.enqueue(tx, current, type, { ...data, discriminator: item.number });
           sent++;

@@ -16,7 +16,12 @@ export class SigningController {
   @Post('catalogs/:id/signing-sessions')
   @Roles('sas')
   @HttpCode(201)
-  start(@CurrentClient() client: ApiClient, @Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  start(
+    @CurrentClient() client: ApiClient,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+  ) {
     return this.signing.start(client, id, body, { actor: client.id, ip: req.ip });
   }
 
@@ -43,14 +48,24 @@ export class SigningController {
   @Post('catalogs/:id/decline')
   @Roles('sas')
   @HttpCode(200)
-  async decline(@CurrentClient() client: ApiClient, @Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  async decline(
+    @CurrentClient() client: ApiClient,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+  ) {
     return summary(await this.lifecycle.decline(client, id, body, { actor: client.id, ip: req.ip }));
   }
 
   @Post('catalogs/:id/withdraw')
   @Roles('sas')
   @HttpCode(200)
-  async withdraw(@CurrentClient() client: ApiClient, @Param('id') id: string, @Body() body: unknown, @Req() req: Request) {
+  async withdraw(
+    @CurrentClient() client: ApiClient,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() req: Request,
+  ) {
     return summary(await this.lifecycle.withdraw(client, id, body, { actor: client.id, ip: req.ip }));
   }
 }

@@ -12,7 +12,16 @@ export type SessionPurpose = (typeof SESSION_PURPOSES)[number];
 @Entity({ tableName: 'signing_sessions' })
 @Index({ properties: ['status'] })
 export class SigningSession {
-  [OptionalProps]?: 'createdAt' | 'status' | 'collectCount' | 'purpose' | 'sameDevice' | 'orderRef' | 'autoStartToken' | 'qrStartToken' | 'qrStartSecret';
+  [OptionalProps]?:
+    | 'createdAt'
+    | 'status'
+    | 'collectCount'
+    | 'purpose'
+    | 'sameDevice'
+    | 'orderRef'
+    | 'autoStartToken'
+    | 'qrStartToken'
+    | 'qrStartSecret';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -155,7 +164,11 @@ export class Signature {
   ocspResponseBase64!: string;
 
   @Property({ type: 'json' })
-  verification!: { valid: boolean; checkedAt: string; checks: { name: string; ok: boolean; detail?: string }[] };
+  verification!: {
+    valid: boolean;
+    checkedAt: string;
+    checks: { name: string; ok: boolean; detail?: string }[];
+  };
 
   @Property({ type: 'Date' })
   signedAt: Date = new Date();
@@ -179,7 +192,11 @@ export class RejectedEvidence {
   ocspResponseBase64!: string;
 
   @Property({ type: 'json' })
-  verification!: { valid: boolean; checkedAt: string; checks: { name: string; ok: boolean; detail?: string }[] };
+  verification!: {
+    valid: boolean;
+    checkedAt: string;
+    checks: { name: string; ok: boolean; detail?: string }[];
+  };
 
   @Property({ type: 'Date' })
   receivedAt: Date = new Date();

@@ -92,7 +92,9 @@ export function bulkManifest(items: { catalogId: string; documentSha256: string 
   return canonical({
     type: 'grade-catalog-bulk-signature',
     version: 1,
-    documents: [...items].sort((a, b) => (a.catalogId < b.catalogId ? -1 : 1)).map((i) => ({ catalogId: i.catalogId, documentSha256: i.documentSha256 })),
+    documents: [...items]
+      .sort((a, b) => (a.catalogId < b.catalogId ? -1 : 1))
+      .map((i) => ({ catalogId: i.catalogId, documentSha256: i.documentSha256 })),
   });
 }
 
@@ -111,8 +113,12 @@ export class SigningService implements OnModuleInit {
     private readonly jobs: JobHandlerRegistry,
     private readonly dispatcher: OutboxDispatcher,
   ) {
-    this.completionHandlers.set('SIGN', (tx, session, completion, verification) => this.recordSignatures(tx, session, completion, verification));
-    this.completionHandlers.set('BULK', (tx, session, completion, verification) => this.recordSignatures(tx, session, completion, verification));
+    this.completionHandlers.set('SIGN', (tx, session, completion, verification) =>
+      this.recordSignatures(tx, session, completion, verification),
+    );
+    this.completionHandlers.set('BULK', (tx, session, completion, verification) =>
+      this.recordSignatures(tx, session, completion, verification),
+    );
   }
 
   onModuleInit(): void {
@@ -139,12 +145,24 @@ export class SigningService implements OnModuleInit {
     if (request.signerPersonalNumber) {
       signer = signers.find((s) => s.personalNumber === request.signerPersonalNumber);
       if (!signer) {
-        throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'not_a_signer', detail: 'This person is not a required signer of the catalog.' }]);
+        throw Problem.validation([
+          {
+            pointer: '/signerPersonalNumber',
+            code: 'not_a_signer',
+            detail: 'This person is not a required signer of the catalog.',
+          },
+        ]);
       }
     } else if (unsigned.length === 1) {
       signer = unsigned[0];
     } else if (unsigned.length > 1) {
-      throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'required', detail: 'The catalog has several unsigned signers: say which one signs.' }]);
+      throw Problem.validation([
+        {
+          pointer: '/signerPersonalNumber',
+          code: 'required',
+          detail: 'The catalog has several unsigned signers: say which one signs.',
+        },
+      ]);
     }
     this.assertCanSign(catalog, signers, signer);
     const data = await loadCatalogData(em, catalog);
@@ -168,14 +186,22 @@ export class SigningService implements OnModuleInit {
     const request = parseStartRequest(body, true);
     const catalogIds = request.catalogIds!;
     if (!request.signerPersonalNumber) {
-      throw Problem.validation([{ pointer: '/signerPersonalNumber', code: 'required', detail: 'signerPersonalNumber (the teacher who signs every catalog) is required.' }]);
+      throw Problem.validation([
+        {
+          pointer: '/signerPersonalNumber',
+          code: 'required',
+          detail: 'signerPersonalNumber (the teacher who signs every catalog) is required.',
+        },
+      ]);
     }
     const em = this.orm.em.fork();
     const items: SessionItemSpec[] = [];
     const data: { catalog: CatalogData; documentSha256: string }[] = [];
     const errors: ValidationIssue[] = [];
     for (const [index, id] of catalogIds.entries()) {
-      const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? await em.findOne(Catalog, { id, clientId: client.id }) : null;
+      const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+        ? await em.findOne(Catalog, { id, clientId: client.id })
+        : null;
       if (!catalog) {
         errors.push({ pointer: `/catalogIds/${index}`, code: 'not_found', detail: 'No such catalog.' });
         continue;
@@ -187,14 +213,24 @@ export class SigningService implements OnModuleInit {
         this.assertCanSign(catalog, signers, signer);
       } catch (error) {
         if (!(error instanceof Problem)) throw error;
-        errors.push({ pointer: `/catalogIds/${index}`, code: error.status === 409 ? 'not_signable' : 'not_a_signer', detail: error.detail });
+        errors.push({
+          pointer: `/catalogIds/${index}`,
+          code: error.status === 409 ? 'not_signable' : 'not_a_signer',
+          detail: error.detail,
+        });
         continue;
       }
       items.push({ catalog, signer: signer!, documentSha256: catalog.documentSha256! });
       data.push({ catalog: await loadCatalogData(em, catalog), documentSha256: catalog.documentSha256! });
     }
-    if (errors.length > 0) throw Problem.validation(errors, 'Every catalog of a bulk signature must be signable by this teacher now.');
-    const manifest = bulkManifest(items.map((i) => ({ catalogId: i.catalog.id, documentSha256: i.documentSha256 })));
+    if (errors.length > 0)
+      throw Problem.validation(
+        errors,
+        'Every catalog of a bulk signature must be signable by this teacher now.',
+      );
+    const manifest = bulkManifest(
+      items.map((i) => ({ catalogId: i.catalog.id, documentSha256: i.documentSha256 })),
+    );
     const manifestSha256 = sha256Hex(manifest);
     return this.openSession({
       client,
@@ -213,14 +249,18 @@ export class SigningService implements OnModuleInit {
 
   private assertCanSign(catalog: Catalog, signers: Signer[], signer: Signer | undefined): void {
     if (catalog.status !== 'AWAITING_SIGNATURE') {
-      throw Problem.conflict(`The catalog is ${catalog.status}; signing is possible only in AWAITING_SIGNATURE.`);
+      throw Problem.conflict(
+        `The catalog is ${catalog.status}; signing is possible only in AWAITING_SIGNATURE.`,
+      );
     }
     if (!signer) throw Problem.conflict('Every required signer has signed the catalog.');
     if (signer.signedAt) throw Problem.conflict('This signer has already signed the catalog.');
     if (signingRulesFor(this.config, catalog.municipalityCode).order === 'SEQUENTIAL') {
       const before = signers.find((s) => s.position < signer.position && !s.signedAt);
       if (before) {
-        throw Problem.conflict(`Signing order is sequential: signer ${before.position + 1} (${before.role}) must sign before signer ${signer.position + 1}.`);
+        throw Problem.conflict(
+          `Signing order is sequential: signer ${before.position + 1} (${before.role}) must sign before signer ${signer.position + 1}.`,
+        );
       }
     }
   }
@@ -261,12 +301,19 @@ export class SigningService implements OnModuleInit {
             ...(spec.manifest ? { manifestSha256: spec.signedSha256, catalogs: spec.items.length } : {}),
           });
         }
-        requestStep(tx, 'signing.collect', { sessionId, poll: 1 }, { delayMs: this.config.workflow.collectIntervalMs });
+        requestStep(
+          tx,
+          'signing.collect',
+          { sessionId, poll: 1 },
+          { delayMs: this.config.workflow.collectIntervalMs },
+        );
       });
     } catch (error) {
       // Never leave an order at BankID that no session tracks: it would block the signer's next try.
       await this.provider.cancel(order.orderRef).catch(() => undefined);
-      await this.finishSession(sessionId, 'FAILED', 'internalError', 'could not record the session').catch(() => undefined);
+      await this.finishSession(sessionId, 'FAILED', 'internalError', 'could not record the session').catch(
+        () => undefined,
+      );
       throw error;
     }
     this.dispatcher.nudge();
@@ -310,7 +357,11 @@ export class SigningService implements OnModuleInit {
         // Someone holds the person. A reservation that never got an order (crash) is released.
         const em = this.orm.em.fork();
         const holder = await em.findOne(SigningSession, { activePerson: spec.personalNumber });
-        if (holder && holder.orderRef === '' && Date.now() - holder.createdAt.getTime() > STALE_RESERVATION_MS) {
+        if (
+          holder &&
+          holder.orderRef === '' &&
+          Date.now() - holder.createdAt.getTime() > STALE_RESERVATION_MS
+        ) {
           await this.finishSession(holder.id, 'FAILED', 'startFailed', 'reservation without a BankID order');
           continue;
         }
@@ -323,19 +374,33 @@ export class SigningService implements OnModuleInit {
 
   async get(client: ApiClient, sessionId: string): Promise<SessionView> {
     const em = this.orm.em.fork();
-    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId) ? await em.findOne(SigningSession, { id: sessionId, clientId: client.id }) : null;
+    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)
+      ? await em.findOne(SigningSession, { id: sessionId, clientId: client.id })
+      : null;
     if (!session) throw Problem.notFound('No such signing session.');
     const items = await em.find(SigningSessionItem, { session }, { orderBy: { catalog: 'asc' } });
-    return this.view(session, items.map((i) => i.catalog.id));
+    return this.view(
+      session,
+      items.map((i) => i.catalog.id),
+    );
   }
 
   async cancel(client: ApiClient, sessionId: string, actor: EventActor): Promise<SessionView> {
     const em = this.orm.em.fork();
-    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId) ? await em.findOne(SigningSession, { id: sessionId, clientId: client.id }) : null;
+    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)
+      ? await em.findOne(SigningSession, { id: sessionId, clientId: client.id })
+      : null;
     if (!session) throw Problem.notFound('No such signing session.');
     if (session.status === 'PENDING') {
       if (session.orderRef) await this.provider.cancel(session.orderRef).catch(ignoreGoneOrder);
-      await this.finishSession(sessionId, 'FAILED', 'cancelled', 'cancelled by the SAS', actor, 'signing.cancelled');
+      await this.finishSession(
+        sessionId,
+        'FAILED',
+        'cancelled',
+        'cancelled by the SAS',
+        actor,
+        'signing.cancelled',
+      );
     }
     return this.get(client, sessionId);
   }
@@ -346,7 +411,11 @@ export class SigningService implements OnModuleInit {
    */
   async cancelSessionsFor(catalogId: string, actor: EventActor, reason: string): Promise<number> {
     const em = this.orm.em.fork();
-    const items = await em.find(SigningSessionItem, { catalog: catalogId, session: { status: 'PENDING' } }, { populate: ['session'] });
+    const items = await em.find(
+      SigningSessionItem,
+      { catalog: catalogId, session: { status: 'PENDING' } },
+      { populate: ['session'] },
+    );
     for (const item of items) {
       if (item.session.orderRef) await this.provider.cancel(item.session.orderRef).catch(ignoreGoneOrder);
       await this.finishSession(item.session.id, 'FAILED', 'cancelled', reason, actor, 'signing.cancelled');
@@ -368,13 +437,23 @@ export class SigningService implements OnModuleInit {
         if (current.status !== 'PENDING') return;
         current.hintCode = result.hintCode;
         current.collectCount = poll;
-        requestStep(tx, 'signing.collect', { sessionId, poll: poll + 1 }, { delayMs: this.config.workflow.collectIntervalMs });
+        requestStep(
+          tx,
+          'signing.collect',
+          { sessionId, poll: poll + 1 },
+          { delayMs: this.config.workflow.collectIntervalMs },
+        );
       });
       this.dispatcher.nudge();
       return;
     }
     if (result.status === 'failed') {
-      await this.finishSession(sessionId, 'FAILED', result.hintCode, `BankID order failed: ${result.hintCode}`);
+      await this.finishSession(
+        sessionId,
+        'FAILED',
+        result.hintCode,
+        `BankID order failed: ${result.hintCode}`,
+      );
       return;
     }
     const completion = result.completion;
@@ -394,10 +473,18 @@ export class SigningService implements OnModuleInit {
           verification: { valid: false, checkedAt, checks: verification.checks },
         });
         for (const catalogId of await this.catalogIdsOf(tx, sessionId)) {
-          recordEvent(tx, catalogId, 'signing.evidenceRejected', WORKER_ACTOR, { sessionId, failedChecks: failed });
+          recordEvent(tx, catalogId, 'signing.evidenceRejected', WORKER_ACTOR, {
+            sessionId,
+            failedChecks: failed,
+          });
         }
       });
-      await this.finishSession(sessionId, 'FAILED', 'verificationFailed', `Signature evidence rejected: ${failed.join(', ')}`);
+      await this.finishSession(
+        sessionId,
+        'FAILED',
+        'verificationFailed',
+        `Signature evidence rejected: ${failed.join(', ')}`,
+      );
       return;
     }
     await this.orm.em.fork().transactional(async (tx) => {
@@ -415,14 +502,27 @@ export class SigningService implements OnModuleInit {
   }
 
   /** SIGN and BULK: a verified signature for every catalog the session covers. */
-  private async recordSignatures(tx: EntityManager, session: SigningSession, completion: SigningCompletion, verification: EvidenceVerification): Promise<void> {
+  private async recordSignatures(
+    tx: EntityManager,
+    session: SigningSession,
+    completion: SigningCompletion,
+    verification: EvidenceVerification,
+  ): Promise<void> {
     const items = await tx.find(SigningSessionItem, { session }, { populate: ['catalog', 'signer'] });
     const now = new Date();
     for (const item of items) {
       const catalog = item.catalog;
       const signer = item.signer;
-      if (!signer || signer.signedAt || catalog.status !== 'AWAITING_SIGNATURE' || catalog.documentSha256 !== item.documentSha256) {
-        recordEvent(tx, catalog.id, 'signing.ignored', WORKER_ACTOR, { sessionId: session.id, reason: `catalog is ${catalog.status} or already signed by this signer` });
+      if (
+        !signer ||
+        signer.signedAt ||
+        catalog.status !== 'AWAITING_SIGNATURE' ||
+        catalog.documentSha256 !== item.documentSha256
+      ) {
+        recordEvent(tx, catalog.id, 'signing.ignored', WORKER_ACTOR, {
+          sessionId: session.id,
+          reason: `catalog is ${catalog.status} or already signed by this signer`,
+        });
         continue;
       }
       signer.signedAt = now;
@@ -488,7 +588,8 @@ export class SigningService implements OnModuleInit {
   private view(session: SigningSession, catalogIds: string[]): SessionView {
     const pending = session.status === 'PENDING';
     const seconds = Math.max(0, Math.floor((Date.now() - session.createdAt.getTime()) / 1000));
-    const status = session.status === 'PENDING' ? 'pending' : session.status === 'COMPLETE' ? 'complete' : 'failed';
+    const status =
+      session.status === 'PENDING' ? 'pending' : session.status === 'COMPLETE' ? 'complete' : 'failed';
     return {
       sessionId: session.id,
       catalogId: session.catalog.id,
@@ -516,17 +617,31 @@ function ignoreGoneOrder(error: unknown): void {
 }
 
 /** The SAS sees only its own catalogs; anything else is 404, not 403. */
-export async function findOwnCatalog(em: EntityManager, client: ApiClient, catalogId: string): Promise<Catalog> {
-  const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId) ? await em.findOne(Catalog, { id: catalogId, clientId: client.id }) : null;
+export async function findOwnCatalog(
+  em: EntityManager,
+  client: ApiClient,
+  catalogId: string,
+): Promise<Catalog> {
+  const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
+    ? await em.findOne(Catalog, { id: catalogId, clientId: client.id })
+    : null;
   if (!catalog) throw Problem.notFound('No such catalog.');
   return catalog;
 }
 
 /** 10 or 12 digits with or without separator and a valid check digit → the 12-digit form. */
-export function parsePersonalNumberField(value: unknown, pointer: string, errors: ValidationIssue[]): string | undefined {
+export function parsePersonalNumberField(
+  value: unknown,
+  pointer: string,
+  errors: ValidationIssue[],
+): string | undefined {
   const result = typeof value === 'string' && value.length <= 20 ? normalizePersonalNumber(value) : undefined;
   if (!result || !result.ok) {
-    errors.push({ pointer, code: 'invalid_personal_number', detail: `${pointer.slice(1)} is not a valid personal number (10 or 12 digits with a valid check digit).` });
+    errors.push({
+      pointer,
+      code: 'invalid_personal_number',
+      detail: `${pointer.slice(1)} is not a valid personal number (10 or 12 digits with a valid check digit).`,
+    });
     return undefined;
   }
   return result.value;
@@ -534,11 +649,20 @@ export function parsePersonalNumberField(value: unknown, pointer: string, errors
 
 export function parseEndUserIp(value: unknown, errors: ValidationIssue[]): string {
   if (typeof value !== 'string') {
-    errors.push({ pointer: '/endUserIp', code: 'required', detail: "endUserIp (the end user's IP address) is required." });
+    errors.push({
+      pointer: '/endUserIp',
+      code: 'required',
+      detail: "endUserIp (the end user's IP address) is required.",
+    });
     return '';
   }
   const normalized = normalizeEndUserIp(value);
-  if (!normalized) errors.push({ pointer: '/endUserIp', code: 'invalid_ip', detail: 'endUserIp must be an IPv4 or IPv6 address.' });
+  if (!normalized)
+    errors.push({
+      pointer: '/endUserIp',
+      code: 'invalid_ip',
+      detail: 'endUserIp must be an IPv4 or IPv6 address.',
+    });
   return normalized ?? '';
 }
 
@@ -546,33 +670,73 @@ function parseStartRequest(body: unknown, bulk = false): StartSessionRequest & {
   const errors: ValidationIssue[] = [];
   const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   const endUserIp = parseEndUserIp(b.endUserIp, errors);
-  const signerPersonalNumber = b.signerPersonalNumber !== undefined ? parsePersonalNumberField(b.signerPersonalNumber, '/signerPersonalNumber', errors) : undefined;
+  const signerPersonalNumber =
+    b.signerPersonalNumber !== undefined
+      ? parsePersonalNumberField(b.signerPersonalNumber, '/signerPersonalNumber', errors)
+      : undefined;
   if (b.sameDevice !== undefined && typeof b.sameDevice !== 'boolean') {
     errors.push({ pointer: '/sameDevice', code: 'invalid_type', detail: 'sameDevice must be a boolean.' });
   }
   if (b.returnUrl !== undefined) {
     let ok = false;
     try {
-      ok = typeof b.returnUrl === 'string' && b.returnUrl.length <= 2000 && new URL(b.returnUrl).protocol === 'https:';
+      ok =
+        typeof b.returnUrl === 'string' &&
+        b.returnUrl.length <= 2000 &&
+        new URL(b.returnUrl).protocol === 'https:';
     } catch {
       ok = false;
     }
-    if (!ok) errors.push({ pointer: '/returnUrl', code: 'invalid_url', detail: 'returnUrl must be an https URL (where BankID returns the user on the same device).' });
+    if (!ok)
+      errors.push({
+        pointer: '/returnUrl',
+        code: 'invalid_url',
+        detail: 'returnUrl must be an https URL (where BankID returns the user on the same device).',
+      });
   }
   let catalogIds: string[] | undefined;
   if (bulk) {
-    if (!Array.isArray(b.catalogIds) || b.catalogIds.length === 0 || b.catalogIds.some((id) => typeof id !== 'string')) {
-      errors.push({ pointer: '/catalogIds', code: 'required', detail: 'catalogIds must be a non-empty array of catalog ids.' });
+    if (
+      !Array.isArray(b.catalogIds) ||
+      b.catalogIds.length === 0 ||
+      b.catalogIds.some((id) => typeof id !== 'string')
+    ) {
+      errors.push({
+        pointer: '/catalogIds',
+        code: 'required',
+        detail: 'catalogIds must be a non-empty array of catalog ids.',
+      });
     } else if (b.catalogIds.length > MAX_BULK_CATALOGS) {
-      errors.push({ pointer: '/catalogIds', code: 'too_many', detail: `At most ${MAX_BULK_CATALOGS} catalogs in one BankID order.` });
+      errors.push({
+        pointer: '/catalogIds',
+        code: 'too_many',
+        detail: `At most ${MAX_BULK_CATALOGS} catalogs in one BankID order.`,
+      });
     } else if (new Set(b.catalogIds).size !== b.catalogIds.length) {
-      errors.push({ pointer: '/catalogIds', code: 'duplicate', detail: 'catalogIds must not repeat a catalog.' });
+      errors.push({
+        pointer: '/catalogIds',
+        code: 'duplicate',
+        detail: 'catalogIds must not repeat a catalog.',
+      });
     } else catalogIds = b.catalogIds as string[];
   }
-  const known = new Set(['endUserIp', 'signerPersonalNumber', 'sameDevice', 'returnUrl', ...(bulk ? ['catalogIds'] : [])]);
+  const known = new Set([
+    'endUserIp',
+    'signerPersonalNumber',
+    'sameDevice',
+    'returnUrl',
+    ...(bulk ? ['catalogIds'] : []),
+  ]);
   for (const key of Object.keys(b)) {
-    if (!known.has(key)) errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
+    if (!known.has(key))
+      errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
   }
   if (errors.length > 0) throw Problem.validation(errors);
-  return { endUserIp, signerPersonalNumber, sameDevice: b.sameDevice as boolean | undefined, returnUrl: b.returnUrl as string | undefined, catalogIds };
+  return {
+    endUserIp,
+    signerPersonalNumber,
+    sameDevice: b.sameDevice as boolean | undefined,
+    returnUrl: b.returnUrl as string | undefined,
+    catalogIds,
+  };
 }

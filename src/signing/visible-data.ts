@@ -24,7 +24,10 @@ export function signingSummary(catalog: CatalogData, documentSha256: string): st
 }
 
 /** What the teacher sees for a bulk order: every catalog listed, and the manifest hash prefix. */
-export function bulkSigningSummary(items: { catalog: CatalogData; documentSha256: string }[], manifestSha256: string): string {
+export function bulkSigningSummary(
+  items: { catalog: CatalogData; documentSha256: string }[],
+  manifestSha256: string,
+): string {
   const lines = items.map(
     ({ catalog, documentSha256 }, i) =>
       `${i + 1}. ${catalog.course.code} ${catalog.course.name}, ${catalog.schoolUnit.name}: ${catalog.entries.length} elever (${documentSha256.slice(0, 8)})`,
@@ -41,7 +44,12 @@ export function bulkSigningSummary(items: { catalog: CatalogData; documentSha256
 }
 
 /** What the handläggare sees when the approval decision is BankID-signed. */
-export function approvalSummary(catalog: CatalogData, documentSha256: string, decision: 'APPROVE' | 'REJECT', comment?: string): string {
+export function approvalSummary(
+  catalog: CatalogData,
+  documentSha256: string,
+  decision: 'APPROVE' | 'REJECT',
+  comment?: string,
+): string {
   return [
     `# ${decision === 'APPROVE' ? 'Godkännande' : 'Avslag'} av betygskatalog`,
     '',

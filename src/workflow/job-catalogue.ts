@@ -40,9 +40,17 @@ export interface JobSpec {
 }
 
 export const JOB_CATALOGUE: { [N in JobName]: JobSpec } = {
-  'catalog.render': { queue: 'documents', retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000 }, dueIn: 'RECEIVED' },
+  'catalog.render': {
+    queue: 'documents',
+    retry: { attempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000 },
+    dueIn: 'RECEIVED',
+  },
   'signing.collect': { queue: 'signing', retry: { attempts: 8, baseDelayMs: 1000, maxDelayMs: 30_000 } },
-  'catalog.archive': { queue: 'archive', retry: { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 }, dueIn: 'DELIVERING' },
+  'catalog.archive': {
+    queue: 'archive',
+    retry: { attempts: 10, baseDelayMs: 2000, maxDelayMs: 300_000 },
+    dueIn: 'DELIVERING',
+  },
   'workflow.reconcile': { queue: 'maintenance', retry: { attempts: 1, baseDelayMs: 1000, maxDelayMs: 1000 } },
   'result.notify': { queue: 'archive', retry: { attempts: 12, baseDelayMs: 2000, maxDelayMs: 600_000 } },
 };

@@ -1,5 +1,12 @@
 import { EntityManager, LockMode, MikroORM } from '@mikro-orm/core';
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { HubConfig } from '../core/config/config.schema';
 import { databaseKind } from '../core/database/orm-options';
 import { HubMetrics } from '../core/metrics/hub-metrics';
@@ -16,7 +23,9 @@ const BATCH_SIZE = 200;
  * double send would be harmless anyway (deterministic job ids).
  */
 @Injectable()
-export class OutboxDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class OutboxDispatcher
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(OutboxDispatcher.name);
   private readonly skipLocked: boolean;
   private timer?: NodeJS.Timeout;

@@ -10,7 +10,11 @@ export function requestStep<N extends JobName>(
   em: EntityManager,
   name: N,
   payload: JobPayloads[N],
-  options: { delayMs?: number; retryRound?: number; /** exact job id (the reconciler re-sending a lost job) */ jobId?: string } = {},
+  options: {
+    delayMs?: number;
+    retryRound?: number;
+    /** exact job id (the reconciler re-sending a lost job) */ jobId?: string;
+  } = {},
 ): OutboxMessage {
   const baseId = jobIdFor(name, payload);
   const message = em.create(OutboxMessage, {

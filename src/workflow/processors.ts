@@ -20,13 +20,19 @@ export class PermanentStepError extends Error {
 }
 
 export function isPermanent(error: unknown): boolean {
-  return (error instanceof ConnectorError && error.kind === 'permanent') || error instanceof PermanentStepError;
+  return (
+    (error instanceof ConnectorError && error.kind === 'permanent') || error instanceof PermanentStepError
+  );
 }
 
 const workerSettings = {
   settings: {
     backoffStrategy: (attemptsMade: number, _type?: string, _err?: Error, job?: MinimalJob) =>
-      backoffDelay(JOB_CATALOGUE[(job?.name ?? 'catalog.render') as JobName]?.retry ?? JOB_CATALOGUE['catalog.render'].retry, attemptsMade),
+      backoffDelay(
+        JOB_CATALOGUE[(job?.name ?? 'catalog.render') as JobName]?.retry ??
+          JOB_CATALOGUE['catalog.render'].retry,
+        attemptsMade,
+      ),
   },
   autorun: false,
 };
@@ -48,14 +54,17 @@ abstract class HubProcessor extends WorkerHost implements OnApplicationBootstrap
     const missing = this.registry.missing(JOB_NAMES);
     if (missing.length > 0) throw new Error(`Start-up refused: no handler for job(s) ${missing.join(', ')}`);
     const workflow = this.config.workflow;
-    this.worker.concurrency = workflow.concurrency[this.queueName];
+    this.worker.concurrency =
+      (workflow.concurrency as Partial<Record<QueueName, number>>)[this.queueName] ?? 1;
     // Read by the worker when it runs (the decorator's options are static; these come from config).
     Object.assign(this.worker.opts, {
       lockDuration: workflow.lockDurationMs,
       stalledInterval: workflow.stalledIntervalMs,
       maxStalledCount: workflow.maxStalledCount,
     });
-    void this.worker.run().catch((error: unknown) => this.logger.error(`worker ${this.queueName} stopped: ${String(error)}`));
+    void this.worker
+      .run()
+      .catch((error: unknown) => this.logger.error(`worker ${this.queueName} stopped: ${String(error)}`));
   }
 
   /**
@@ -68,17 +77,22 @@ abstract class HubProcessor extends WorkerHost implements OnApplicationBootstrap
     if (!worker) return;
     const grace = this.config.workflow.shutdownGraceMs;
     let timer: NodeJS.Timeout | undefined;
+    // pause() stops fetching at once and resolves when the active jobs have finished.
     const finished = await Promise.race([
-      worker.close().then(() => true),
+      worker.pause().then(() => true),
       new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), grace);
       }),
     ]);
     if (timer) clearTimeout(timer);
     if (!finished) {
-      this.logger.warn(`${this.queueName}: active jobs did not finish within ${grace} ms; releasing them to other workers`);
-      await worker.close(true);
+      this.logger.warn(
+        `${this.queueName}: active jobs did not finish within ${grace} ms; releasing them to other workers`,
+      );
     }
+    // Forced close does not wait: a still-active job's lock is no longer renewed, so it stalls and
+    // another worker takes it over (every step is idempotent). Later close() calls return this one.
+    await worker.close(!finished);
   }
 
   async process(job: Job): Promise<void> {
@@ -93,7 +107,9 @@ abstract class HubProcessor extends WorkerHost implements OnApplicationBootstrap
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const permanent = isPermanent(error);
       stopTimer({ outcome: permanent ? 'permanent' : 'retryable' });
-      this.logger.warn(`${name} ${job.id} attempt ${job.attemptsMade + 1} failed (${permanent ? 'permanent' : 'retryable'}): ${error.message}`);
+      this.logger.warn(
+        `${name} ${job.id} attempt ${job.attemptsMade + 1} failed (${permanent ? 'permanent' : 'retryable'}): ${error.message}`,
+      );
       if (permanent || lastAttempt) {
         this.metrics.stepFailures.inc({ job: name, code: errorCode(error) });
         try {

@@ -1,4 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { HubConfig } from '../core/config/config.schema';
 import { HUB_QUEUES, HubQueues } from '../core/queue/queues';
 import { HUB_CONFIG } from '../core/tokens';
@@ -44,7 +50,11 @@ export class ReconcileScheduler implements OnApplicationBootstrap, BeforeApplica
       await queue.upsertJobScheduler(
         RECONCILE_SCHEDULER_ID,
         { every: this.config.workflow.reconciler.intervalMs },
-        { name: 'workflow.reconcile', data: {}, opts: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 } },
+        {
+          name: 'workflow.reconcile',
+          data: {},
+          opts: { attempts: 1, removeOnComplete: 50, removeOnFail: 200 },
+        },
       );
       if (existing === undefined || existing === null) this.logger.log('reconcile job scheduled');
     } catch (error) {

@@ -12,7 +12,7 @@ import { JOB_CATALOGUE, jobIdFor, JobName, JobPayloads } from './job-catalogue';
 import { JobHandlerRegistry } from './job-handlers';
 import { requestStep } from './outbox';
 import { OutboxDispatcher } from './outbox.dispatcher';
-import { markStepFailed } from './step-failure';
+import { transition } from '../catalogs/catalog-transitions';
 
 export const RECONCILER_ACTOR = { actor: 'reconciler' };
 
@@ -52,6 +52,8 @@ export function stuckLimits(config: HubConfig): [CatalogStatus, number][] {
 
 /** A catalog whose step was re-requested this many times is failed rather than retried forever (poison job). */
 const MAX_ROUNDS = 20;
+/** Upper bound of catalogs examined per status and run (each costs one Redis lookup). */
+const MAX_EXAMINED = 20_000;
 
 /**
  * The database is the truth, Redis the transport (DESIGN.md §3). Runs as the repeatable
@@ -107,7 +109,9 @@ export class Reconciler implements OnModuleInit {
       if (report.requeued.length > 0) this.dispatcher.nudge();
       this.metrics.reconcilerRuns.inc({ outcome: 'ok' });
       if (report.requeued.length > 0 || report.stuck.length > 0 || report.failed.length > 0) {
-        this.logger.log(`reconciled: ${report.requeued.length} step(s) re-enqueued, ${report.stuck.length} newly stuck, ${report.failed.length} failed after too many rounds`);
+        this.logger.log(
+          `reconciled: ${report.requeued.length} step(s) re-enqueued, ${report.stuck.length} newly stuck, ${report.failed.length} failed after too many rounds`,
+        );
       }
       return report;
     } catch (error) {
@@ -132,7 +136,11 @@ export class Reconciler implements OnModuleInit {
         requestedId = (await step.requeueFinished(tx))?.jobId ?? null;
       }
       if (requestedId && step.catalogId) {
-        recordEvent(tx, step.catalogId, 'workflow.requeued', RECONCILER_ACTOR, { step: step.job, jobId: requestedId, reason });
+        recordEvent(tx, step.catalogId, 'workflow.requeued', RECONCILER_ACTOR, {
+          step: step.job,
+          jobId: requestedId,
+          reason,
+        });
       }
     });
     if (requestedId) {
@@ -147,20 +155,10 @@ export class Reconciler implements OnModuleInit {
     const em = this.orm.em.fork();
     for (const [job, spec] of Object.entries(JOB_CATALOGUE) as [JobName, (typeof JOB_CATALOGUE)[JobName]][]) {
       if (!spec.dueIn) continue;
-      const catalogs = await em.find(
-        Catalog,
-        { status: spec.dueIn, updatedAt: { $lt: cutoff } },
-        { orderBy: { updatedAt: 'asc' }, limit, fields: ['id', 'status', 'workflowRound', 'updatedAt'] },
-      );
+      const catalogs = await this.findAllPaged(em, spec.dueIn, cutoff, limit);
       for (const catalog of catalogs) {
         const catalogId = catalog.id;
         const round = catalog.workflowRound;
-        if (round >= MAX_ROUNDS) {
-          const error = Object.assign(new Error(`step ${job} was re-enqueued ${round} times without finishing`), { code: 'workflow.too_many_rounds' });
-          await markStepFailed(this.orm, catalogId, job, error);
-          report.failed.push({ catalogId, step: job });
-          continue;
-        }
         const payload = { catalogId } as JobPayloads[JobName];
         due.push({
           job,
@@ -171,6 +169,19 @@ export class Reconciler implements OnModuleInit {
             // The job for this round ran and finished, yet the catalog still needs it: new round, new id.
             const current = await tx.findOne(Catalog, catalogId);
             if (!current || current.status !== spec.dueIn || current.workflowRound !== round) return null;
+            if (round + 1 > MAX_ROUNDS) {
+              // A poison step (e.g. it crashes its worker every time): stop and tell an operator.
+              const reason = `step ${job} was re-enqueued ${round} times without finishing`;
+              transition(tx, current, 'FAILED', RECONCILER_ACTOR, {
+                step: job,
+                code: 'workflow.too_many_rounds',
+                reason,
+              });
+              current.failedStep = job;
+              current.failureReason = `workflow.too_many_rounds: ${reason}`;
+              report.failed.push({ catalogId, step: job });
+              return null;
+            }
             current.workflowRound = round + 1;
             return { jobId: requestStep(tx, job, payload, { retryRound: round + 1 }).jobId };
           },
@@ -178,6 +189,48 @@ export class Reconciler implements OnModuleInit {
       }
     }
     return due;
+  }
+
+  /**
+   * Every catalog in `status` unchanged since `cutoff`, oldest first, in pages of `pageSize` (keyset
+   * on updatedAt, id) up to MAX_EXAMINED: after a flush with many lost steps one run re-requests
+   * them all, not just the first page again and again.
+   */
+  private async findAllPaged(
+    em: EntityManager,
+    status: CatalogStatus,
+    cutoff: Date,
+    pageSize: number,
+  ): Promise<Pick<Catalog, 'id' | 'status' | 'workflowRound' | 'updatedAt'>[]> {
+    const out: Pick<Catalog, 'id' | 'status' | 'workflowRound' | 'updatedAt'>[] = [];
+    let after: { updatedAt: Date; id: string } | undefined;
+    while (out.length < MAX_EXAMINED) {
+      const page = await em.find(
+        Catalog,
+        {
+          status,
+          updatedAt: { $lt: cutoff },
+          ...(after
+            ? {
+                $or: [
+                  { updatedAt: { $gt: after.updatedAt } },
+                  { updatedAt: after.updatedAt, id: { $gt: after.id } },
+                ],
+              }
+            : {}),
+        },
+        {
+          orderBy: { updatedAt: 'asc', id: 'asc' },
+          limit: pageSize,
+          fields: ['id', 'status', 'workflowRound', 'updatedAt'],
+        },
+      );
+      out.push(...page);
+      if (page.length < pageSize) break;
+      const last = page[page.length - 1];
+      after = { updatedAt: last.updatedAt, id: last.id };
+    }
+    return out;
   }
 
   /** A PENDING signing session needs its next collect poll. */
@@ -197,7 +250,8 @@ export class Reconciler implements OnModuleInit {
         requeueFinished: async (tx: EntityManager) => {
           // The poll ran but the session did not move on (e.g. its give-up was never recorded): poll again.
           const current = await tx.findOne(SigningSession, session.id);
-          if (!current || current.status !== 'PENDING' || current.collectCount !== session.collectCount) return null;
+          if (!current || current.status !== 'PENDING' || current.collectCount !== session.collectCount)
+            return null;
           const retryRound = Math.floor(Date.now() / 1000);
           return { jobId: requestStep(tx, 'signing.collect', payload, { retryRound }).jobId };
         },
@@ -218,9 +272,17 @@ export class Reconciler implements OnModuleInit {
       for (const row of rows) {
         await em.fork().transactional(async (tx) => {
           // A native update: no version bump, so a user's concurrent write to the catalog is not refused.
-          const updated = await tx.nativeUpdate(Catalog, { id: row.id, status, stuckReportedAt: null }, { stuckReportedAt: now });
+          const updated = await tx.nativeUpdate(
+            Catalog,
+            { id: row.id, status, stuckReportedAt: null },
+            { stuckReportedAt: now },
+          );
           if (updated === 0) return;
-          recordEvent(tx, row.id, 'catalog.stuck', RECONCILER_ACTOR, { status, since: row.statusChangedAt.toISOString(), limitMs });
+          recordEvent(tx, row.id, 'catalog.stuck', RECONCILER_ACTOR, {
+            status,
+            since: row.statusChangedAt.toISOString(),
+            limitMs,
+          });
           report.stuck.push({ catalogId: row.id, status, since: row.statusChangedAt.toISOString() });
         });
       }

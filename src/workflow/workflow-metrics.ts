@@ -25,7 +25,9 @@ export class WorkflowMetrics implements OnModuleInit {
       const rows = await this.orm.em
         .fork()
         .getConnection()
-        .execute<{ status: string; n: number | string }[]>('select status, count(*) as n from catalogs group by status');
+        .execute<{ status: string; n: number | string }[]>(
+          'select status, count(*) as n from catalogs group by status',
+        );
       gauge.reset();
       for (const status of CATALOG_STATUSES) gauge.set({ status }, 0);
       for (const row of rows) gauge.set({ status: row.status }, Number(row.n));
@@ -34,7 +36,10 @@ export class WorkflowMetrics implements OnModuleInit {
       const em = this.orm.em.fork();
       const now = Date.now();
       for (const [status, limitMs] of stuckLimits(this.config)) {
-        gauge.set({ status }, await em.count(Catalog, { status, statusChangedAt: { $lt: new Date(now - limitMs) } }));
+        gauge.set(
+          { status },
+          await em.count(Catalog, { status, statusChangedAt: { $lt: new Date(now - limitMs) } }),
+        );
       }
     });
     this.metrics.setCollector('hub_queue_jobs', async (gauge) => {

@@ -8,7 +8,16 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -42,7 +51,7 @@ export interface ChaosOptions {
 export const DEFAULT_CHAOS: ChaosOptions = {
   catalogs: 100,
   workers: 3,
-  killEveryMs: [4000, 9000],
+  killEveryMs: [3000, 7000],
   failRate: 0.2,
   failAfterDepositRate: 0.05,
   dieAfterDepositRate: 0.01,
@@ -52,6 +61,10 @@ export const DEFAULT_CHAOS: ChaosOptions = {
 
 export interface ChaosResult {
   submitted: number;
+  /** When every catalog had reached an end state, before the operator retry. */
+  completedAtEnd: number;
+  failedAtEnd: number;
+  /** After the operator retried the refused catalog. */
   completed: number;
   failed: number;
   duplicates: number;
@@ -62,7 +75,15 @@ export interface ChaosResult {
   /** Worker exits we did not cause (the injected die-after-deposit). */
   crashes: number;
   flushes: number;
-  permanentFailure: { catalogId: string; status: string; reason: string | null; retriedTo: string; packages: number } | null;
+  /** Processes that exited by themselves after SIGTERM at the end (graceful shutdown), of all. */
+  gracefulExits: string;
+  permanentFailure: {
+    catalogId: string;
+    status: string;
+    reason: string | null;
+    retriedTo: string;
+    packages: number;
+  } | null;
   seconds: number;
   problems: string[];
 }
@@ -75,8 +96,12 @@ interface HubProcess {
 }
 
 function catalogsFor(count: number): Record<string, unknown>[] {
-  const numbers = JSON.parse(readFileSync(join(REPO, 'src/demo/data/testpersonnummer.json'), 'utf8')) as string[];
-  const adults = [...new Set(numbers)].filter((pn) => Number(pn.slice(0, 4)) >= 1960 && Number(pn.slice(0, 4)) <= 2004);
+  const numbers = JSON.parse(
+    readFileSync(join(REPO, 'src/demo/data/testpersonnummer.json'), 'utf8'),
+  ) as string[];
+  const adults = [...new Set(numbers)].filter(
+    (pn) => Number(pn.slice(0, 4)) >= 1960 && Number(pn.slice(0, 4)) <= 2004,
+  );
   const teachers = adults.slice(0, 60);
   const students = adults.slice(60);
   const run = randomBytes(3).toString('hex');
@@ -86,9 +111,19 @@ function catalogsFor(count: number): Record<string, unknown>[] {
     schoolUnit: { code: '21822811', name: 'Komvux Sundsvall, gymnasial nivå' },
     organizer: { name: 'Sundsvalls kommun', organisationNumber: '212000-2411' },
     course: { kind: 'COURSE', code: 'MATMAT01a', name: 'Matematik 1a', points: 100, schoolForm: 'VUX' },
-    gradingTeachers: [{ personalNumber: teachers[i % teachers.length], name: `Lärare ${i % teachers.length}`, legitimated: true }],
+    gradingTeachers: [
+      {
+        personalNumber: teachers[i % teachers.length],
+        name: `Lärare ${i % teachers.length}`,
+        legitimated: true,
+      },
+    ],
     entries: [0, 1, 2].map((k) => ({
-      student: { personalNumber: students[(i * 3 + k) % students.length], givenName: 'Elev', familyName: `Nummer ${k}` },
+      student: {
+        personalNumber: students[(i * 3 + k) % students.length],
+        givenName: 'Elev',
+        familyName: `Nummer ${k}`,
+      },
       grade: 'ABCDE'[(i + k) % 5],
       gradeDate: '2026-11-20',
     })),
@@ -131,14 +166,46 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
   let kills = 0;
   let crashes = 0;
   let flushes = 0;
+  let stopped: { clean: number; total: number } | undefined;
+  /** SIGTERM every process (graceful shutdown); SIGKILL what has not exited after 15 s. */
+  const stopProcesses = async (): Promise<{ clean: number; total: number }> => {
+    if (stopped) return stopped;
+    stopping = true;
+    const live = processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    const results = await Promise.all(
+      live.map(
+        (p) =>
+          new Promise<boolean>((resolveExit) => {
+            const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+            p.child.once('exit', (_code, signal) => {
+              clearTimeout(timer);
+              resolveExit(signal !== 'SIGKILL');
+            });
+            p.child.kill('SIGTERM');
+          }),
+      ),
+    );
+    stopped = { clean: results.filter(Boolean).length, total: results.length };
+    return stopped;
+  };
 
   try {
     writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
     writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
     writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
     writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
-    const keys = { sas: `sas-${randomBytes(12).toString('hex')}`, approver: `appr-${randomBytes(12).toString('hex')}`, admin: `adm-${randomBytes(12).toString('hex')}` };
-    const client = (id: string, key: string, roles: string[]) => ({ id, keySha256: sha256Hex(key), municipalityCode: '2281', schoolUnits: ['*'], roles });
+    const keys = {
+      sas: `sas-${randomBytes(12).toString('hex')}`,
+      approver: `appr-${randomBytes(12).toString('hex')}`,
+      admin: `adm-${randomBytes(12).toString('hex')}`,
+    };
+    const client = (id: string, key: string, roles: string[]) => ({
+      id,
+      keySha256: sha256Hex(key),
+      municipalityCode: '2281',
+      schoolUnits: ['*'],
+      roles,
+    });
     const configFile = join(workDir, 'hub.yaml');
     writeFileSync(
       configFile,
@@ -146,7 +213,11 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
         http: { host: '127.0.0.1', port: 0 },
         database: { url: db.url },
         redis: { url: redis.url, prefix: 'chaos' },
-        apiClients: [client('chaos-sas', keys.sas, ['sas']), client('chaos-approver', keys.approver, ['approver']), client('chaos-admin', keys.admin, ['admin'])],
+        apiClients: [
+          client('chaos-sas', keys.sas, ['sas']),
+          client('chaos-approver', keys.approver, ['approver']),
+          client('chaos-admin', keys.admin, ['admin']),
+        ],
         workflow: {
           collectIntervalMs: 300,
           outboxPollMs: 250,
@@ -173,20 +244,24 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     );
 
     const spawnHub = (role: 'api' | 'worker'): HubProcess => {
-      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(REPO, 'test/chaos/hub-entry.ts'), role], {
-        cwd: REPO,
-        env: {
-          ...process.env,
-          HUB_CONFIG: configFile,
-          LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'error',
-          TS_NODE_PROJECT: join(REPO, 'tsconfig.json'),
-          CHAOS_FAIL_RATE: String(options.failRate),
-          CHAOS_FAIL_AFTER_DEPOSIT_RATE: String(options.failAfterDepositRate),
-          CHAOS_DIE_AFTER_DEPOSIT_RATE: String(options.dieAfterDepositRate),
-          CHAOS_PERMANENT_FILE: permanentFile,
+      const child = spawn(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', join(REPO, 'test/chaos/hub-entry.ts'), role],
+        {
+          cwd: REPO,
+          env: {
+            ...process.env,
+            HUB_CONFIG: configFile,
+            LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'error',
+            TS_NODE_PROJECT: join(REPO, 'tsconfig.json'),
+            CHAOS_FAIL_RATE: String(options.failRate),
+            CHAOS_FAIL_AFTER_DEPOSIT_RATE: String(options.failAfterDepositRate),
+            CHAOS_DIE_AFTER_DEPOSIT_RATE: String(options.dieAfterDepositRate),
+            CHAOS_PERMANENT_FILE: permanentFile,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      );
       const hub: HubProcess = { role, child, killedByUs: false, ready: Promise.resolve('') };
       hub.ready = new Promise<string>((resolveReady, rejectReady) => {
         let buffer = '';
@@ -196,7 +271,9 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
           if (match) resolveReady(match[1]);
           logStream.write(`[${role} ${child.pid}] ${chunk.toString('utf8')}`);
         });
-        child.stderr!.on('data', (chunk: Buffer) => logStream.write(`[${role} ${child.pid}] ${chunk.toString('utf8')}`));
+        child.stderr!.on('data', (chunk: Buffer) =>
+          logStream.write(`[${role} ${child.pid}] ${chunk.toString('utf8')}`),
+        );
         child.once('exit', (code, signal) => {
           rejectReady(new Error(`${role} exited before it was ready (code ${code}, signal ${signal})`));
           if (!hub.killedByUs && !stopping) {
@@ -222,7 +299,9 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     const url = await api.ready; // the api role migrates the database first
     for (let i = 0; i < options.workers; i++) spawnHub('worker');
     await Promise.all(processes.filter((p) => p.role === 'worker').map((p) => p.ready));
-    log(`api at ${url}; ${options.workers} workers ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `api at ${url}; ${options.workers} workers ready after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     const sas = new HubApi(url, keys.sas);
     const approver = new HubApi(url, keys.approver);
@@ -235,7 +314,9 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
         const [min, max] = options.killEveryMs;
         await sleep(min + Math.random() * (max - min));
         if (!monkeyOn) break;
-        const workers = processes.filter((p) => p.role === 'worker' && p.child.exitCode === null && p.child.signalCode === null);
+        const workers = processes.filter(
+          (p) => p.role === 'worker' && p.child.exitCode === null && p.child.signalCode === null,
+        );
         if (workers.length === 0) continue;
         const victim = workers[Math.floor(Math.random() * workers.length)];
         victim.killedByUs = true;
@@ -255,7 +336,9 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     // One catalog the archive will refuse permanently.
     const refusedId = ids[0];
     writeFileSync(permanentFile, `${refusedId}\n`);
-    log(`submitted ${ids.length} catalogs in ${((Date.now() - started) / 1000).toFixed(1)} s; the archive refuses ${refusedId}`);
+    log(
+      `submitted ${ids.length} catalogs in ${((Date.now() - started) / 1000).toFixed(1)} s; the archive refuses ${refusedId}`,
+    );
 
     // 2. Sign (one BankID order at a time per person) and approve, like a SAS and a handläggare.
     const scheduled = new Set<string>();
@@ -263,30 +346,46 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     const signOne = async (catalogId: string, personalNumber: string) => {
       for (let attempt = 1; attempt <= 5; attempt++) {
         try {
-          const started = await sas.call<{ sessionId: string; status: string }>('POST', `/api/v1/catalogs/${catalogId}/signing-sessions`, {
-            signerPersonalNumber: personalNumber,
-            endUserIp: '192.0.2.10',
-          });
+          const started = await sas.call<{ sessionId: string; status: string }>(
+            'POST',
+            `/api/v1/catalogs/${catalogId}/signing-sessions`,
+            {
+              signerPersonalNumber: personalNumber,
+              endUserIp: '192.0.2.10',
+            },
+          );
           let status = started.body.status;
           const deadline = Date.now() + 120_000;
           while (status === 'PENDING' && Date.now() < deadline) {
             await sleep(500);
-            status = (await sas.call<{ status: string }>('GET', `/api/v1/signing-sessions/${started.body.sessionId}`)).body.status;
+            status = (
+              await sas.call<{ status: string }>('GET', `/api/v1/signing-sessions/${started.body.sessionId}`)
+            ).body.status;
           }
           if (status === 'COMPLETE') return;
         } catch (error) {
           const status = (error as { status?: number }).status;
           if (status === 409 || status === 422) {
             // Already signed, or not signable now: look again later.
-            const detail = await sas.call<{ status: string; signers: { personalNumber: string; signed: boolean }[] }>('GET', `/api/v1/catalogs/${catalogId}`);
-            if (detail.body.status !== 'AWAITING_SIGNATURE' || detail.body.signers.find((s) => s.personalNumber === personalNumber)?.signed) return;
+            const detail = await sas.call<{
+              status: string;
+              signers: { personalNumber: string; signed: boolean }[];
+            }>('GET', `/api/v1/catalogs/${catalogId}`);
+            if (
+              detail.body.status !== 'AWAITING_SIGNATURE' ||
+              detail.body.signers.find((s) => s.personalNumber === personalNumber)?.signed
+            )
+              return;
           }
         }
         await sleep(500 * attempt);
       }
     };
     const signersByExternalId = new Map<string, string[]>(
-      bodies.map((b) => [b.externalId as string, (b.gradingTeachers as { personalNumber: string }[]).map((t) => t.personalNumber)]),
+      bodies.map((b) => [
+        b.externalId as string,
+        (b.gradingTeachers as { personalNumber: string }[]).map((t) => t.personalNumber),
+      ]),
     );
     let driving = true;
     const signingDriver = (async () => {
@@ -297,7 +396,10 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
             scheduled.add(c.id);
             for (const personalNumber of signersByExternalId.get(c.externalId) ?? []) {
               const previous = perSigner.get(personalNumber) ?? Promise.resolve();
-              perSigner.set(personalNumber, previous.then(() => signOne(c.id, personalNumber)).catch(() => undefined));
+              perSigner.set(
+                personalNumber,
+                previous.then(() => signOne(c.id, personalNumber)).catch(() => undefined),
+              );
             }
           }
         } catch (error) {
@@ -311,7 +413,11 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
         try {
           await runLimited(await listAll(approver, 'AWAITING_APPROVAL'), 4, async (c) => {
             await approver
-              .call('POST', `/api/v1/catalogs/${c.id}/approval`, { decision: 'APPROVE', approver: { name: 'Handläggare Kaos' }, comment: 'ok' })
+              .call('POST', `/api/v1/catalogs/${c.id}/approval`, {
+                decision: 'APPROVE',
+                approver: { name: 'Handläggare Kaos' },
+                comment: 'ok',
+              })
               .catch((error: { status?: number; message?: string }) => {
                 if (error.status !== 409) {
                   problems.push(`approve: ${error.message}`);
@@ -334,14 +440,25 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     let counts = new Map<string, number>();
     for (;;) {
       counts = new Map();
-      for (const status of ['RECEIVED', 'AWAITING_SIGNATURE', 'AWAITING_APPROVAL', 'DELIVERING', ...terminal]) {
+      for (const status of [
+        'RECEIVED',
+        'AWAITING_SIGNATURE',
+        'AWAITING_APPROVAL',
+        'DELIVERING',
+        ...terminal,
+      ]) {
         counts.set(status, (await listAll(admin, status)).length);
       }
-      const line = [...counts].filter(([, n]) => n > 0).map(([s, n]) => `${s.toLowerCase()} ${n}`).join(' · ');
+      const line = [...counts]
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${s.toLowerCase()} ${n}`)
+        .join(' · ');
       if (line !== lastLine) {
         lastLine = line;
         lastChange = Date.now();
-        log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}  (kills ${kills}, flushes ${flushes})`);
+        log(
+          `[${((Date.now() - started) / 1000).toFixed(0).padStart(5)} s] ${line}  (kills ${kills}, flushes ${flushes})`,
+        );
       }
       const completed = counts.get('COMPLETED') ?? 0;
       if (flushes === 0 && completed >= options.catalogs * options.flushAtFraction) {
@@ -361,18 +478,26 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     }
     monkeyOn = false;
     await monkey;
+    const completedAtEnd = counts.get('COMPLETED') ?? 0;
+    const failedAtEnd = counts.get('FAILED') ?? 0;
     const runSeconds = (Date.now() - started) / 1000;
 
     // 4. The operator removes the fault and retries the failed catalog.
     let permanentFailure: ChaosResult['permanentFailure'] = null;
-    const refused = (await admin.call<{ status: string; failure: { reason: string } | null }>('GET', `/api/v1/catalogs/${refusedId}`)).body;
+    const refused = (
+      await admin.call<{ status: string; failure: { reason: string } | null }>(
+        'GET',
+        `/api/v1/catalogs/${refusedId}`,
+      )
+    ).body;
     rmSync(permanentFile, { force: true });
     let retriedTo = refused.status;
     if (refused.status === 'FAILED') {
       await admin.call('POST', `/admin/catalogs/${refusedId}/retry`);
       const deadline = Date.now() + 120_000;
       while (Date.now() < deadline) {
-        retriedTo = (await admin.call<{ status: string }>('GET', `/api/v1/catalogs/${refusedId}`)).body.status;
+        retriedTo = (await admin.call<{ status: string }>('GET', `/api/v1/catalogs/${refusedId}`)).body
+          .status;
         if (retriedTo === 'COMPLETED' || retriedTo === 'FAILED') break;
         await sleep(500);
       }
@@ -395,8 +520,11 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
       retriedTo,
       packages: packages.get(refusedId) ?? 0,
     };
+    const shutdown = await stopProcesses();
     return {
       submitted: ids.length,
+      completedAtEnd,
+      failedAtEnd,
       completed: completedIds.length,
       failed: failedIds.length,
       duplicates,
@@ -405,26 +533,13 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
       kills,
       crashes,
       flushes,
+      gracefulExits: `${shutdown.clean}/${shutdown.total}`,
       permanentFailure,
       seconds: runSeconds,
       problems,
     };
   } finally {
-    stopping = true;
-    await Promise.all(
-      processes.map(
-        (p) =>
-          new Promise<void>((resolveExit) => {
-            if (p.child.exitCode !== null || p.child.signalCode !== null) return resolveExit();
-            const timer = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
-            p.child.once('exit', () => {
-              clearTimeout(timer);
-              resolveExit();
-            });
-            p.child.kill('SIGTERM');
-          }),
-      ),
-    );
+    await stopProcesses();
     logStream.end();
     await simulator.close();
     redis.stop();
@@ -436,19 +551,22 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
 export function formatChaosTable(result: ChaosResult): string {
   const rows: [string, string | number][] = [
     ['submitted', result.submitted],
-    ['completed', result.completed],
-    ['failed', result.failed],
+    ['completed', `${result.completedAtEnd} (${result.completed} after the operator retry)`],
+    ['failed', `${result.failedAtEnd} (${result.failed} after the operator retry)`],
     ['duplicates in archive', result.duplicates],
     ['lost', result.lost],
     ['worker kills (SIGKILL)', result.kills],
     ['worker crashes after deposit', result.crashes],
     ['Redis FLUSHALL', result.flushes],
+    ['clean exits on SIGTERM', result.gracefulExits],
     ['time', `${result.seconds.toFixed(1)} s`],
   ];
   const lines = rows.map(([k, v]) => `  ${k.padEnd(30)} ${v}`);
   if (result.permanentFailure) {
     const p = result.permanentFailure;
-    lines.push(`  refused catalog                ${p.catalogId}: ${p.status} (${p.reason ?? 'no reason'}) → operator retry → ${p.retriedTo}, ${p.packages} package(s)`);
+    lines.push(
+      `  refused catalog                ${p.catalogId}: ${p.status} (${p.reason ?? 'no reason'}) → operator retry → ${p.retriedTo}, ${p.packages} package(s)`,
+    );
   }
   for (const problem of result.problems.slice(0, 10)) lines.push(`  problem: ${problem}`);
   return lines.join('\n');

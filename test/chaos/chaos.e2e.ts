@@ -7,7 +7,13 @@ import { formatChaosTable, runChaos } from './chaos-run';
  */
 describe('chaos: killed workers, a flushed Redis and a flaky archive lose nothing and duplicate nothing', () => {
   it('completes every catalog exactly once, and the refused one after an operator retry', async () => {
-    const result = await runChaos({ catalogs: 30, workers: 2, killEveryMs: [3000, 6000], flushAtFraction: 0.3, stallTimeoutMs: 90_000 });
+    const result = await runChaos({
+      catalogs: 30,
+      workers: 2,
+      killEveryMs: [2000, 4000],
+      flushAtFraction: 0.3,
+      stallTimeoutMs: 90_000,
+    });
     console.log(`chaos (in-suite)\n${formatChaosTable(result)}`);
     expect(result.problems).toEqual([]);
     expect(result.submitted).toBe(30);
@@ -16,7 +22,15 @@ describe('chaos: killed workers, a flushed Redis and a flaky archive lose nothin
     expect(result.missingPackages).toBe(0);
     expect(result.flushes).toBe(1);
     expect(result.kills).toBeGreaterThanOrEqual(3);
-    expect(result.permanentFailure).toMatchObject({ status: 'FAILED', reason: expect.stringContaining('archive.refused'), retriedTo: 'COMPLETED', packages: 1 });
+    expect(result.permanentFailure).toMatchObject({
+      status: 'FAILED',
+      reason: expect.stringContaining('archive.refused'),
+      retriedTo: 'COMPLETED',
+      packages: 1,
+    });
+    expect(result.completedAtEnd).toBe(29);
+    expect(result.failedAtEnd).toBe(1);
     expect(result.completed).toBe(30);
+    expect(result.gracefulExits).toMatch(/^(\d+)\/\1$/); // every process exits by itself on SIGTERM
   }, 240_000);
 });

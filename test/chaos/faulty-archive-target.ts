@@ -1,5 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { ArchivePackage, ArchiveReceipt, ArchiveTarget, ConnectionCheck } from '../../src/core/connectors/ports';
+import type {
+  ArchivePackage,
+  ArchiveReceipt,
+  ArchiveTarget,
+  ConnectionCheck,
+} from '../../src/core/connectors/ports';
 import { ConnectorError } from '../../src/core/errors';
 
 export interface FaultOptions {
@@ -41,7 +46,10 @@ export class FaultyArchiveTarget implements ArchiveTarget {
 
   async deposit(pkg: ArchivePackage, depositKey: string): Promise<ArchiveReceipt> {
     if (this.refused(depositKey)) {
-      throw ConnectorError.permanent('archive.refused', 'The archive refused the package: submission agreement does not cover this school unit (injected fault)');
+      throw ConnectorError.permanent(
+        'archive.refused',
+        'The archive refused the package: submission agreement does not cover this school unit (injected fault)',
+      );
     }
     this.maybeFail('deposit');
     const receipt = await this.inner.deposit(pkg, depositKey);
@@ -50,14 +58,20 @@ export class FaultyArchiveTarget implements ArchiveTarget {
       process.kill(process.pid, 'SIGKILL');
     }
     if (this.random() < this.faults.failAfterDepositRate) {
-      throw ConnectorError.retryable('archive.timeout', 'archive did not answer in time (injected, after storing the package)');
+      throw ConnectorError.retryable(
+        'archive.timeout',
+        'archive did not answer in time (injected, after storing the package)',
+      );
     }
     return receipt;
   }
 
   private maybeFail(operation: string): void {
     if (this.random() < this.faults.failRate) {
-      throw ConnectorError.retryable('archive.unavailable', `archive ${operation}: 503 Service Unavailable (injected)`);
+      throw ConnectorError.retryable(
+        'archive.unavailable',
+        `archive ${operation}: 503 Service Unavailable (injected)`,
+      );
     }
   }
 

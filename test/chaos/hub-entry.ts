@@ -15,7 +15,10 @@ import { FaultyArchiveTarget } from './faulty-archive-target';
 async function main(): Promise<void> {
   const role = (process.argv[2] ?? 'worker') as HubRole;
   // demo.yaml (archive metadata, no real BankID) + the driver's file; not default.yaml's BankID test certificate.
-  const config = loadConfig({ files: [resolve(__dirname, '../../config/demo.yaml'), process.env.HUB_CONFIG!], overrides: { role } });
+  const config = loadConfig({
+    files: [resolve(__dirname, '../../config/demo.yaml'), process.env.HUB_CONFIG!],
+    overrides: { role },
+  });
   const connectors = buildConnectors(config);
   connectors.archiveTarget = new FaultyArchiveTarget(connectors.archiveTarget, {
     failRate: Number(process.env.CHAOS_FAIL_RATE ?? 0),
@@ -23,7 +26,11 @@ async function main(): Promise<void> {
     dieAfterDepositRate: Number(process.env.CHAOS_DIE_AFTER_DEPOSIT_RATE ?? 0),
     permanentFile: process.env.CHAOS_PERMANENT_FILE,
   });
-  const hub = await startHub({ config, connectors, logger: createRootLogger(process.env.LOG_LEVEL ?? 'error') });
+  const hub = await startHub({
+    config,
+    connectors,
+    logger: createRootLogger(process.env.LOG_LEVEL ?? 'error'),
+  });
   process.stdout.write(`READY ${hub.url ?? '-'}\n`);
 }
 

@@ -31,8 +31,17 @@ interface RawResponse {
 /** 10 or 12 digits in a row, or YYMMDD-NNNN: what a leaked personal number looks like. */
 const PERSONAL_NUMBER_LIKE = /\d{10,12}|\d{6,8}[-+]\d{4}/;
 
-function entry(personalNumber: string, extra: Record<string, unknown> = {}, student: Record<string, unknown> = {}) {
-  return { student: { personalNumber, givenName: 'Ebba', familyName: 'Öberg', ...student }, grade: 'C', gradeDate: '2026-11-20', ...extra };
+function entry(
+  personalNumber: string,
+  extra: Record<string, unknown> = {},
+  student: Record<string, unknown> = {},
+) {
+  return {
+    student: { personalNumber, givenName: 'Ebba', familyName: 'Öberg', ...student },
+    grade: 'C',
+    gradeDate: '2026-11-20',
+    ...extra,
+  };
 }
 
 describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
@@ -45,10 +54,20 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
     await hub?.stop();
   });
 
-  async function raw(method: string, path: string, body?: string, headers: Record<string, string> = {}, key: string | null = hub.keys.sas): Promise<RawResponse> {
+  async function raw(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+    key: string | null = hub.keys.sas,
+  ): Promise<RawResponse> {
     const response = await fetch(`${hub.url}${path}`, {
       method,
-      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json', ...headers },
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        'content-type': 'application/json',
+        ...headers,
+      },
       body,
     });
     const text = await response.text();
@@ -92,13 +111,23 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
   }
 
   /** A 4xx problem+json whose errors are exactly these "pointer code" pairs; nothing stored; no personal number echoed. */
-  async function expectRejected(response: RawResponse, status: number, expected: string[] | null, before: Record<string, number>) {
+  async function expectRejected(
+    response: RawResponse,
+    status: number,
+    expected: string[] | null,
+    before: Record<string, number>,
+  ) {
     expect({ status: response.status, body: response.body }).toMatchObject({ status });
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const problem = response.body as ProblemBody;
     expect(problem.status).toBe(status);
-    if (expected) expect((problem.errors ?? []).map((e) => `${e.pointer} ${e.code}`).sort()).toEqual([...expected].sort());
-    expect(JSON.stringify({ detail: problem.detail, errors: problem.errors })).not.toMatch(PERSONAL_NUMBER_LIKE);
+    if (expected)
+      expect((problem.errors ?? []).map((e) => `${e.pointer} ${e.code}`).sort()).toEqual(
+        [...expected].sort(),
+      );
+    expect(JSON.stringify({ detail: problem.detail, errors: problem.errors })).not.toMatch(
+      PERSONAL_NUMBER_LIKE,
+    );
     expect(await rowCounts()).toEqual(before);
   }
 
@@ -108,15 +137,22 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
     const wrong: string[] = [];
     for (const [label, send, expected] of cases) {
       const response = await send();
-      const found = ((response.body as ProblemBody)?.errors ?? []).map((e) => `${e.pointer} ${e.code}`).sort();
-      if (response.status !== 422 || found.join() !== [...expected].sort().join()) wrong.push(`${label} → ${response.status} ${found.join()}`);
+      const found = ((response.body as ProblemBody)?.errors ?? [])
+        .map((e) => `${e.pointer} ${e.code}`)
+        .sort();
+      if (response.status !== 422 || found.join() !== [...expected].sort().join())
+        wrong.push(`${label} → ${response.status} ${found.join()}`);
     }
     expect(wrong).toEqual([]);
     expect(await rowCounts()).toEqual(before);
   }
 
   /** Accepted (201) or rejected with exactly this pointer: either is a fix; a 500 is not. */
-  async function expectAcceptedOrPointer(response: RawResponse, pointer: string, before: Record<string, number>) {
+  async function expectAcceptedOrPointer(
+    response: RawResponse,
+    pointer: string,
+    before: Record<string, number>,
+  ) {
     expect(response.status).not.toBeGreaterThanOrEqual(500);
     if (response.status === 201) return;
     expect(response.status).toBe(422);
@@ -134,7 +170,9 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
         expect(response.status).toBe(422);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         // It *is* valid JSON: the answer must say the root has the wrong type.
-        expect((response.body as ProblemBody).errors).toEqual([expect.objectContaining({ pointer: '', code: 'invalid_type' })]);
+        expect((response.body as ProblemBody).errors).toEqual([
+          expect.objectContaining({ pointer: '', code: 'invalid_type' }),
+        ]);
       }
       expect(await rowCounts()).toEqual(before);
     });
@@ -142,7 +180,9 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
     it('answers a non-JSON content type with 415, not a 422 "Field is required" at the root', async () => {
       const before = await rowCounts();
       for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-        const response = await raw('POST', '/api/v1/catalogs', JSON.stringify(validSubmission()), { 'content-type': contentType });
+        const response = await raw('POST', '/api/v1/catalogs', JSON.stringify(validSubmission()), {
+          'content-type': contentType,
+        });
         expect(response.status).toBe(415);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
@@ -164,53 +204,89 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
 
     it('reports nulls and wrong types at every field with its pointer', async () => {
       const before = await rowCounts();
-      const nulls = await submit({ externalId: null, municipalityCode: null, schoolUnit: null, organizer: null, course: null, gradingTeachers: null, entries: null });
-      await expectRejected(nulls, 422, [
-        '/course invalid_type',
-        '/entries invalid_type',
-        '/externalId invalid_type',
-        '/gradingTeachers invalid_type',
-        '/municipalityCode invalid_type',
-        '/organizer invalid_type',
-        '/schoolUnit invalid_type',
-      ], before);
-
-      const wrong = await submit(validSubmission({
-        externalId: 5,
-        municipalityCode: 2281,
-        course: { kind: 'COURSE', code: 1, name: [], points: '100', schoolForm: {} },
-        gradingTeachers: {},
-        entries: 'x',
-      }));
-      await expectRejected(wrong, 422, [
-        '/course/code invalid_type',
-        '/course/name invalid_type',
-        '/course/points invalid_type',
-        '/course/schoolForm invalid_type',
-        '/entries invalid_type',
-        '/externalId invalid_type',
-        '/gradingTeachers invalid_type',
-        '/municipalityCode invalid_type',
-      ], before);
-
-      const inEntry = await submit(validSubmission({
-        entries: [
-          { student: { personalNumber: 199001032391, givenName: 'E', familyName: 'Ö' }, grade: 'C', gradeDate: '2026-11-20', examination: 'true' },
+      const nulls = await submit({
+        externalId: null,
+        municipalityCode: null,
+        schoolUnit: null,
+        organizer: null,
+        course: null,
+        gradingTeachers: null,
+        entries: null,
+      });
+      await expectRejected(
+        nulls,
+        422,
+        [
+          '/course invalid_type',
+          '/entries invalid_type',
+          '/externalId invalid_type',
+          '/gradingTeachers invalid_type',
+          '/municipalityCode invalid_type',
+          '/organizer invalid_type',
+          '/schoolUnit invalid_type',
         ],
-        gradingTeachers: [{ ...TEACHER, legitimated: 'yes' }],
-      }));
-      await expectRejected(inEntry, 422, [
-        '/entries/0/examination invalid_type',
-        '/entries/0/student/personalNumber invalid_type',
-        '/gradingTeachers/0/legitimated invalid_type',
-      ], before);
+        before,
+      );
+
+      const wrong = await submit(
+        validSubmission({
+          externalId: 5,
+          municipalityCode: 2281,
+          course: { kind: 'COURSE', code: 1, name: [], points: '100', schoolForm: {} },
+          gradingTeachers: {},
+          entries: 'x',
+        }),
+      );
+      await expectRejected(
+        wrong,
+        422,
+        [
+          '/course/code invalid_type',
+          '/course/name invalid_type',
+          '/course/points invalid_type',
+          '/course/schoolForm invalid_type',
+          '/entries invalid_type',
+          '/externalId invalid_type',
+          '/gradingTeachers invalid_type',
+          '/municipalityCode invalid_type',
+        ],
+        before,
+      );
+
+      const inEntry = await submit(
+        validSubmission({
+          entries: [
+            {
+              student: { personalNumber: 199001032391, givenName: 'E', familyName: 'Ö' },
+              grade: 'C',
+              gradeDate: '2026-11-20',
+              examination: 'true',
+            },
+          ],
+          gradingTeachers: [{ ...TEACHER, legitimated: 'yes' }],
+        }),
+      );
+      await expectRejected(
+        inEntry,
+        422,
+        [
+          '/entries/0/examination invalid_type',
+          '/entries/0/student/personalNumber invalid_type',
+          '/gradingTeachers/0/legitimated invalid_type',
+        ],
+        before,
+      );
     });
 
     it('rejects prototype-pollution keys as unknown fields and pollutes nothing', async () => {
       const before = await rowCounts();
-      const top = await submit(`{"__proto__":{"polluted":true},${JSON.stringify(validSubmission()).slice(1)}`);
+      const top = await submit(
+        `{"__proto__":{"polluted":true},${JSON.stringify(validSubmission()).slice(1)}`,
+      );
       await expectRejected(top, 422, ['/__proto__ unknown_field'], before);
-      const nested = await submit(JSON.stringify(validSubmission()).replace('"givenName"', '"__proto__":{"isAdmin":true},"givenName"'));
+      const nested = await submit(
+        JSON.stringify(validSubmission()).replace('"givenName"', '"__proto__":{"isAdmin":true},"givenName"'),
+      );
       await expectRejected(nested, 422, ['/entries/0/student/__proto__ unknown_field'], before);
       const ctor = await submit(validSubmission({ constructor: { prototype: { polluted: true } } }));
       await expectRejected(ctor, 422, ['/constructor unknown_field'], before);
@@ -237,19 +313,28 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
       expect(tooBig.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       const hugeId = await submit(validSubmission({ externalId: 'x'.repeat(4 * 1024 * 1024) }));
       await expectRejected(hugeId, 422, ['/externalId too_long'], before);
-      const hugeName = await submit(validSubmission({ schoolUnit: { code: '21822811', name: 'x'.repeat(100_000) } }));
+      const hugeName = await submit(
+        validSubmission({ schoolUnit: { code: '21822811', name: 'x'.repeat(100_000) } }),
+      );
       await expectRejected(hugeName, 422, ['/schoolUnit/name too_long'], before);
     });
 
     it('enforces 1..500 entries and 1..20 teachers', async () => {
       const before = await rowCounts();
       await expectRejected(await submit(validSubmission({ entries: [] })), 422, ['/entries too_few'], before);
-      await expectRejected(await submit(validSubmission({ gradingTeachers: [] })), 422, ['/gradingTeachers too_few'], before);
+      await expectRejected(
+        await submit(validSubmission({ gradingTeachers: [] })),
+        422,
+        ['/gradingTeachers too_few'],
+        before,
+      );
       const students = STUDENTS.map((s) => s.personalNumber);
       const many = Array.from({ length: 501 }, (_, i) => entry(students[i % students.length]));
       const response = await submit(validSubmission({ entries: many }));
       expect(response.status).toBe(422);
-      expect((response.body as ProblemBody).errors).toEqual(expect.arrayContaining([expect.objectContaining({ pointer: '/entries', code: 'too_many' })]));
+      expect((response.body as ProblemBody).errors).toEqual(
+        expect.arrayContaining([expect.objectContaining({ pointer: '/entries', code: 'too_many' })]),
+      );
       expect(await rowCounts()).toEqual(before);
     });
   });
@@ -259,51 +344,127 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
   describe('unicode oddities', () => {
     it('rejects NUL characters in any text field with 422 naming the field (PostgreSQL cannot store them)', async () => {
       await expectAll422([
-        ['NUL in externalId', () => submit(validSubmission({ externalId: 'ext\u0000-1' })), ['/externalId invalid_characters']],
-        ['NUL in givenName', () => submit(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { givenName: 'Eb\u0000ba' })] })), ['/entries/0/student/givenName invalid_characters']],
-        ['NUL in schoolUnit.name', () => submit(validSubmission({ schoolUnit: { code: '21822811', name: 'Komvux\u0000' } })), ['/schoolUnit/name invalid_characters']],
+        [
+          'NUL in externalId',
+          () => submit(validSubmission({ externalId: 'ext\u0000-1' })),
+          ['/externalId invalid_characters'],
+        ],
+        [
+          'NUL in givenName',
+          () =>
+            submit(
+              validSubmission({
+                entries: [entry(STUDENTS[0].personalNumber, {}, { givenName: 'Eb\u0000ba' })],
+              }),
+            ),
+          ['/entries/0/student/givenName invalid_characters'],
+        ],
+        [
+          'NUL in schoolUnit.name',
+          () => submit(validSubmission({ schoolUnit: { code: '21822811', name: 'Komvux\u0000' } })),
+          ['/schoolUnit/name invalid_characters'],
+        ],
       ]);
     });
 
     it('rejects lone UTF-16 surrogates (not Unicode text) with 422 naming the field', async () => {
       await expectAll422([
-        ['lone high surrogate in schoolUnit.name', () => submit(JSON.stringify(validSubmission({ schoolUnit: { code: '21822811', name: 'Komvux LONE' } })).replace('LONE', '\\ud800')), ['/schoolUnit/name invalid_characters']],
-        ['lone low surrogate in familyName', () => submit(JSON.stringify(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { familyName: 'LONE' })] })).replace('LONE', '\\udc00berg')), ['/entries/0/student/familyName invalid_characters']],
+        [
+          'lone high surrogate in schoolUnit.name',
+          () =>
+            submit(
+              JSON.stringify(
+                validSubmission({ schoolUnit: { code: '21822811', name: 'Komvux LONE' } }),
+              ).replace('LONE', '\\ud800'),
+            ),
+          ['/schoolUnit/name invalid_characters'],
+        ],
+        [
+          'lone low surrogate in familyName',
+          () =>
+            submit(
+              JSON.stringify(
+                validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { familyName: 'LONE' })] }),
+              ).replace('LONE', '\\udc00berg'),
+            ),
+          ['/entries/0/student/familyName invalid_characters'],
+        ],
       ]);
     });
 
     it('rejects bidi override / control characters in names (spoofing in the signed PDF)', async () => {
       await expectAll422([
-        ['RLO in givenName', () => submit(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { givenName: '\u202eabbE' })] })), ['/entries/0/student/givenName invalid_characters']],
-        ['BEL in familyName', () => submit(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { familyName: 'Öberg\u0007' })] })), ['/entries/0/student/familyName invalid_characters']],
+        [
+          'RLO in givenName',
+          () =>
+            submit(
+              validSubmission({
+                entries: [entry(STUDENTS[0].personalNumber, {}, { givenName: '\u202eabbE' })],
+              }),
+            ),
+          ['/entries/0/student/givenName invalid_characters'],
+        ],
+        [
+          'BEL in familyName',
+          () =>
+            submit(
+              validSubmission({
+                entries: [entry(STUDENTS[0].personalNumber, {}, { familyName: 'Öberg\u0007' })],
+              }),
+            ),
+          ['/entries/0/student/familyName invalid_characters'],
+        ],
       ]);
     });
 
     it('accepts combining characters and NFD course codes, storing NFC', async () => {
-      const response = await submit(validSubmission({
-        course: { kind: 'COURSE', code: 'MA\u0308KMA\u0308K01', name: 'Människans språk 1', points: 100, schoolForm: 'VUX' },
-        entries: [entry(STUDENTS[0].personalNumber, {}, { familyName: 'O\u0308berg' })],
-      }));
+      const response = await submit(
+        validSubmission({
+          course: {
+            kind: 'COURSE',
+            code: 'MA\u0308KMA\u0308K01',
+            name: 'Människans språk 1',
+            points: 100,
+            schoolForm: 'VUX',
+          },
+          entries: [entry(STUDENTS[0].personalNumber, {}, { familyName: 'O\u0308berg' })],
+        }),
+      );
       expect(response.status).toBe(201);
       expect(response.body.courseCode).toBe('MÄKMÄK01');
-      const [row] = await hub.db.query<{ course_code: string }>('select course_code from catalogs where id = $1', [response.body.id]);
+      const [row] = await hub.db.query<{ course_code: string }>(
+        'select course_code from catalogs where id = $1',
+        [response.body.id],
+      );
       expect(row.course_code).toBe('MÄKMÄK01');
-      const [student] = await hub.db.query<{ family_name: string }>('select family_name from catalog_entries where catalog_id = $1', [response.body.id]);
+      const [student] = await hub.db.query<{ family_name: string }>(
+        'select family_name from catalog_entries where catalog_id = $1',
+        [response.body.id],
+      );
       expect(student.family_name).toBe('Öberg');
     });
 
     it('accepts securityMarking "Skyddad folkbokföring" written in NFD (normalise before the enum check)', async () => {
-      const response = await submit(validSubmission({
-        entries: [entry(STUDENTS[0].personalNumber, {}, { securityMarking: 'Skyddad folkbokfo\u0308ring' })],
-      }));
+      const response = await submit(
+        validSubmission({
+          entries: [
+            entry(STUDENTS[0].personalNumber, {}, { securityMarking: 'Skyddad folkbokfo\u0308ring' }),
+          ],
+        }),
+      );
       expect(response.status).toBe(201);
-      const [row] = await hub.db.query<{ security_marking: string }>('select security_marking from catalog_entries where catalog_id = $1', [response.body.id]);
+      const [row] = await hub.db.query<{ security_marking: string }>(
+        'select security_marking from catalog_entries where catalog_id = $1',
+        [response.body.id],
+      );
       expect(row.security_marking).toBe('Skyddad folkbokföring');
     });
 
     it('stores or rejects (with a pointer) a 150-character student name: never a 500 from varchar(100)', async () => {
       const before = await rowCounts();
-      const response = await submit(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { givenName: 'A'.repeat(150) })] }));
+      const response = await submit(
+        validSubmission({ entries: [entry(STUDENTS[0].personalNumber, {}, { givenName: 'A'.repeat(150) })] }),
+      );
       await expectAcceptedOrPointer(response, '/entries/0/student/givenName', before);
     });
   });
@@ -312,14 +473,28 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
 
   describe('numbers, dates and personal numbers', () => {
     it('rejects points given as strings, fractions, zero and absurd sizes', async () => {
-      const course = (points: unknown) => ({ kind: 'COURSE', code: 'MATMAT01a', name: 'Matematik 1a', points, schoolForm: 'VUX' });
+      const course = (points: unknown) => ({
+        kind: 'COURSE',
+        code: 'MATMAT01a',
+        name: 'Matematik 1a',
+        points,
+        schoolForm: 'VUX',
+      });
       await expectAll422([
         ['"100"', () => submit(validSubmission({ course: course('100') })), ['/course/points invalid_type']],
         ['1.5', () => submit(validSubmission({ course: course(1.5) })), ['/course/points invalid_number']],
         ['0', () => submit(validSubmission({ course: course(0) })), ['/course/points invalid_number']],
         // No komvux course has more than a few hundred points; 1e300 must not reach the PDF and the archive.
-        ['1e300', () => submit(validSubmission({ course: course(1e300) })), ['/course/points invalid_number']],
-        ['2^31', () => submit(validSubmission({ course: course(2 ** 31) })), ['/course/points invalid_number']],
+        [
+          '1e300',
+          () => submit(validSubmission({ course: course(1e300) })),
+          ['/course/points invalid_number'],
+        ],
+        [
+          '2^31',
+          () => submit(validSubmission({ course: course(2 ** 31) })),
+          ['/course/points invalid_number'],
+        ],
       ]);
     });
 
@@ -334,14 +509,23 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
         ['9999-12-31', 'future_date'],
         ['2028-02-29', 'future_date'],
       ]) {
-        await expectRejected(await submit(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, { gradeDate: date })] })), 422, [`/entries/0/gradeDate ${code}`], before);
+        await expectRejected(
+          await submit(
+            validSubmission({ entries: [entry(STUDENTS[0].personalNumber, { gradeDate: date })] }),
+          ),
+          422,
+          [`/entries/0/gradeDate ${code}`],
+          before,
+        );
       }
     });
 
     it('rejects a grade date before the student was born', async () => {
       const before = await rowCounts();
       // STUDENTS[0] was born 1990-01-03.
-      const response = await submit(validSubmission({ entries: [entry(STUDENTS[0].personalNumber, { gradeDate: '1900-01-01' })] }));
+      const response = await submit(
+        validSubmission({ entries: [entry(STUDENTS[0].personalNumber, { gradeDate: '1900-01-01' })] }),
+      );
       await expectRejected(response, 422, ['/entries/0/gradeDate invalid_date'], before);
     });
 
@@ -350,7 +534,10 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
       for (const form of forms) {
         const response = await submit(validSubmission({ entries: [entry(form)] }));
         expect({ form, status: response.status }).toEqual({ form, status: 201 });
-        const [row] = await hub.db.query<{ student_personal_number: string }>('select student_personal_number from catalog_entries where catalog_id = $1', [response.body.id]);
+        const [row] = await hub.db.query<{ student_personal_number: string }>(
+          'select student_personal_number from catalog_entries where catalog_id = $1',
+          [response.body.id],
+        );
         expect(row.student_personal_number).toBe('199001032391');
       }
     });
@@ -366,17 +553,32 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
       expect(rows.map((r) => r.student_personal_number)).toEqual(['189001019802', '191401682396']);
       const before = await rowCounts();
       const wrongPlus = await submit(validSubmission({ entries: [entry('19900103+2391')] }));
-      await expectRejected(wrongPlus, 422, ['/entries/0/student/personalNumber invalid_personal_number'], before);
+      await expectRejected(
+        wrongPlus,
+        422,
+        ['/entries/0/student/personalNumber invalid_personal_number'],
+        before,
+      );
     });
 
     it('accepts samordningsnummer, including unknown month 00 and unknown day 60', async () => {
-      const response = await submit(validSubmission({ entries: [entry('198000602394'), entry('19150072-2390'), entry('191711602399')] }));
+      const response = await submit(
+        validSubmission({ entries: [entry('198000602394'), entry('19150072-2390'), entry('191711602399')] }),
+      );
       expect(response.status).toBe(201);
     });
 
     it('rejects malformed personal numbers without echoing them', async () => {
       const before = await rowCounts();
-      for (const bad of ['199001032392', '1990-01-03-2391', '19900103 2391', '１９９００１０３２３９１', '000000000000', '', 'x']) {
+      for (const bad of [
+        '199001032392',
+        '1990-01-03-2391',
+        '19900103 2391',
+        '１９９００１０３２３９１',
+        '000000000000',
+        '',
+        'x',
+      ]) {
         const response = await submit(validSubmission({ entries: [entry(bad)] }));
         await expectRejected(response, 422, null, before);
         const errors = (response.body as ProblemBody).errors!;
@@ -387,8 +589,15 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
 
     it('reports duplicate students even when written in different forms', async () => {
       const before = await rowCounts();
-      const response = await submit(validSubmission({ entries: [entry('199001032391'), entry('900103-2391')] }));
-      await expectRejected(response, 422, ['/entries/1/student/personalNumber duplicate_personal_number'], before);
+      const response = await submit(
+        validSubmission({ entries: [entry('199001032391'), entry('900103-2391')] }),
+      );
+      await expectRejected(
+        response,
+        422,
+        ['/entries/1/student/personalNumber duplicate_personal_number'],
+        before,
+      );
     });
   });
 
@@ -431,7 +640,10 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 200)).toHaveLength(24);
       expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-      const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from catalogs where external_id = $1', [body.externalId]);
+      const [row] = await hub.db.query<{ n: number }>(
+        'select count(*)::int as n from catalogs where external_id = $1',
+        [body.externalId],
+      );
       expect(row.n).toBe(1);
       const [entries] = await hub.db.query<{ n: number }>(
         'select count(*)::int as n from catalog_entries e join catalogs c on c.id = e.catalog_id where c.external_id = $1',
@@ -442,12 +654,20 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
 
     it('concurrent submissions with the same key and different bodies: one 201, the rest 409, no 500', async () => {
       const base = validSubmission();
-      const bodies = Array.from({ length: 10 }, (_, i) => ({ ...base, entries: [entry(STUDENTS[0].personalNumber, { grade: 'ABCDE'[i % 5] })] }));
-      const responses = await Promise.all(bodies.map((b) => submit(b, { 'idempotency-key': `race-${base.externalId}` })));
+      const bodies = Array.from({ length: 10 }, (_, i) => ({
+        ...base,
+        entries: [entry(STUDENTS[0].personalNumber, { grade: 'ABCDE'[i % 5] })],
+      }));
+      const responses = await Promise.all(
+        bodies.map((b) => submit(b, { 'idempotency-key': `race-${base.externalId}` })),
+      );
       const statuses = responses.map((r) => r.status);
       expect(statuses.every((s) => s === 201 || s === 200 || s === 409)).toBe(true);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
-      const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from catalogs where external_id = $1', [base.externalId]);
+      const [row] = await hub.db.query<{ n: number }>(
+        'select count(*)::int as n from catalogs where external_id = $1',
+        [base.externalId],
+      );
       expect(row.n).toBe(1);
     });
   });
@@ -457,10 +677,16 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
   describe('cross-field rules', () => {
     it('rejects a correction that points at no catalog of this client', async () => {
       const before = await rowCounts();
-      const response = await submit(validSubmission({
-        corrects: { catalogId: '00000000-0000-4000-8000-000000000000', type: 'RATTELSE', reason: 'Fel betyg' },
-        entries: [entry(STUDENTS[0].personalNumber, { previousGrade: 'D' })],
-      }));
+      const response = await submit(
+        validSubmission({
+          corrects: {
+            catalogId: '00000000-0000-4000-8000-000000000000',
+            type: 'RATTELSE',
+            reason: 'Fel betyg',
+          },
+          entries: [entry(STUDENTS[0].personalNumber, { previousGrade: 'D' })],
+        }),
+      );
       await expectRejected(response, 422, ['/corrects/catalogId not_found'], before);
     });
 
@@ -477,7 +703,10 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
     async function badQueryMismatch(query: string, pointer: string): Promise<string | null> {
       const response = await raw('GET', `/api/v1/catalogs${query}`);
       const pointers = (response.body as ProblemBody).errors?.map((e) => e.pointer) ?? [];
-      const ok = response.status === 400 && /^application\/problem\+json/.test(response.headers.get('content-type') ?? '') && pointers.includes(pointer);
+      const ok =
+        response.status === 400 &&
+        /^application\/problem\+json/.test(response.headers.get('content-type') ?? '') &&
+        pointers.includes(pointer);
       return ok ? null : `${query} → ${response.status} ${pointers.join()}`;
     }
     async function expectBadQueries(cases: string[][]) {
@@ -530,14 +759,32 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
 
   describe('odd ids in paths', () => {
     it('answers 404 (never 500) for ids that are not UUIDs, including 36 dashes, on every catalog route', async () => {
-      const odd = ['-'.repeat(36), '00000000-0000-0000-0000-00000000000-', 'abcdefab-cdef-abcd-efab-cdefabcdefa-', 'not-a-uuid', '%00', "1'%20or%20'1'='1", 'x'.repeat(2000)];
+      const odd = [
+        '-'.repeat(36),
+        '00000000-0000-0000-0000-00000000000-',
+        'abcdefab-cdef-abcd-efab-cdefabcdefa-',
+        'not-a-uuid',
+        '%00',
+        "1'%20or%20'1'='1",
+        'x'.repeat(2000),
+      ];
       const wrong: string[] = [];
       for (const id of odd) {
         const answers = {
           get: await raw('GET', `/api/v1/catalogs/${id}`),
           document: await raw('GET', `/api/v1/catalogs/${id}/document`),
-          sign: await raw('POST', `/api/v1/catalogs/${id}/signing-sessions`, JSON.stringify({ endUserIp: '192.0.2.10' })),
-          approval: await raw('POST', `/api/v1/catalogs/${id}/approval`, JSON.stringify({ decision: 'APPROVE', approver: { name: 'Handläggare' } }), {}, hub.keys.approver),
+          sign: await raw(
+            'POST',
+            `/api/v1/catalogs/${id}/signing-sessions`,
+            JSON.stringify({ endUserIp: '192.0.2.10' }),
+          ),
+          approval: await raw(
+            'POST',
+            `/api/v1/catalogs/${id}/approval`,
+            JSON.stringify({ decision: 'APPROVE', approver: { name: 'Handläggare' } }),
+            {},
+            hub.keys.approver,
+          ),
         };
         for (const [route, response] of Object.entries(answers)) {
           if (response.status !== 404) wrong.push(`${route} ${id.slice(0, 40)} → ${response.status}`);
@@ -557,13 +804,24 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
 
   describe('Authorization header oddities', () => {
     it('answers 401 problem+json for malformed schemes and keys', async () => {
-      for (const header of ['Bearer', 'Bearer ', `Basic ${hub.keys.sas}`, hub.keys.sas, `Bearer ${hub.keys.sas} extra`, `Token ${hub.keys.sas}`, 'Bearer \u00e5\u00e4\u00f6']) {
+      for (const header of [
+        'Bearer',
+        'Bearer ',
+        `Basic ${hub.keys.sas}`,
+        hub.keys.sas,
+        `Bearer ${hub.keys.sas} extra`,
+        `Token ${hub.keys.sas}`,
+        'Bearer \u00e5\u00e4\u00f6',
+      ]) {
         const response = await raw('GET', '/api/v1/catalogs', undefined, { authorization: header }, null);
         expect({ header, status: response.status }).toEqual({ header, status: 401 });
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       }
       // Case-insensitive scheme is fine (RFC 9110).
-      expect((await raw('GET', '/api/v1/catalogs', undefined, { authorization: `bearer ${hub.keys.sas}` }, null)).status).toBe(200);
+      expect(
+        (await raw('GET', '/api/v1/catalogs', undefined, { authorization: `bearer ${hub.keys.sas}` }, null))
+          .status,
+      ).toBe(200);
     });
   });
 
@@ -573,45 +831,76 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
     let catalogId: string;
 
     beforeAll(async () => {
-      const submitted = await hub.sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission({
-        gradingTeachers: [{ ...TEACHER, legitimated: true }, { ...SECOND_TEACHER, legitimated: false }],
-      }));
+      const submitted = await hub.sas.call<{ id: string }>(
+        'POST',
+        '/api/v1/catalogs',
+        validSubmission({
+          gradingTeachers: [
+            { ...TEACHER, legitimated: true },
+            { ...SECOND_TEACHER, legitimated: false },
+          ],
+        }),
+      );
       catalogId = submitted.body.id;
       await waitForStatus(hub.sas, catalogId, ['AWAITING_SIGNATURE']);
     });
 
     // A wrongly accepted session would block the next signing of the same teacher: cancel leftovers.
     afterEach(async () => {
-      const sessions = await hub.db.query<{ id: string }>("select id from signing_sessions where status = 'PENDING'");
+      const sessions = await hub.db.query<{ id: string }>(
+        "select id from signing_sessions where status = 'PENDING'",
+      );
       for (const { id } of sessions) await raw('DELETE', `/api/v1/signing-sessions/${id}`);
     });
 
     const start = (body: unknown) =>
-      raw('POST', `/api/v1/catalogs/${catalogId}/signing-sessions`, typeof body === 'string' ? body : JSON.stringify(body));
+      raw(
+        'POST',
+        `/api/v1/catalogs/${catalogId}/signing-sessions`,
+        typeof body === 'string' ? body : JSON.stringify(body),
+      );
 
     it('rejects bad endUserIp values with /endUserIp', async () => {
       const wrong: string[] = [];
-      for (const endUserIp of [5, '', 'garbage', '999.1.1.1', '1.2.3.4 5', `fe80::1%${'a'.repeat(100)}`, 'fe80::1%eth0']) {
+      for (const endUserIp of [
+        5,
+        '',
+        'garbage',
+        '999.1.1.1',
+        '1.2.3.4 5',
+        `fe80::1%${'a'.repeat(100)}`,
+        'fe80::1%eth0',
+      ]) {
         const response = await start({ endUserIp, signerPersonalNumber: TEACHER.personalNumber });
         const pointers = (response.body as ProblemBody).errors?.map((e) => e.pointer) ?? [];
-        if (response.status !== 422 || pointers.join() !== '/endUserIp') wrong.push(`${String(endUserIp).slice(0, 30)} → ${response.status} ${pointers.join()}`);
+        if (response.status !== 422 || pointers.join() !== '/endUserIp')
+          wrong.push(`${String(endUserIp).slice(0, 30)} → ${response.status} ${pointers.join()}`);
       }
       expect(wrong).toEqual([]);
-      const [row] = await hub.db.query<{ n: number }>("select count(*)::int as n from signing_sessions where status = 'PENDING'");
+      const [row] = await hub.db.query<{ n: number }>(
+        "select count(*)::int as n from signing_sessions where status = 'PENDING'",
+      );
       expect(row.n).toBe(0);
     });
 
     it('rejects a signer who is not a required signer, without echoing the number', async () => {
-      const response = await start({ endUserIp: '192.0.2.10', signerPersonalNumber: STUDENTS[0].personalNumber });
+      const response = await start({
+        endUserIp: '192.0.2.10',
+        signerPersonalNumber: STUDENTS[0].personalNumber,
+      });
       expect(response.status).toBe(422);
-      expect((response.body as ProblemBody).errors).toEqual([expect.objectContaining({ pointer: '/signerPersonalNumber', code: 'not_a_signer' })]);
+      expect((response.body as ProblemBody).errors).toEqual([
+        expect.objectContaining({ pointer: '/signerPersonalNumber', code: 'not_a_signer' }),
+      ]);
       expect(withoutUuids(response.text)).not.toMatch(PERSONAL_NUMBER_LIKE);
     });
 
     it('rejects a signerPersonalNumber with a wrong check digit as invalid_personal_number (not as not_a_signer)', async () => {
       const response = await start({ endUserIp: '192.0.2.10', signerPersonalNumber: '197801022399' });
       expect(response.status).toBe(422);
-      expect((response.body as ProblemBody).errors).toEqual([expect.objectContaining({ pointer: '/signerPersonalNumber', code: 'invalid_personal_number' })]);
+      expect((response.body as ProblemBody).errors).toEqual([
+        expect.objectContaining({ pointer: '/signerPersonalNumber', code: 'invalid_personal_number' }),
+      ]);
     });
 
     it('accepts a 10-digit signerPersonalNumber and IPv4-mapped IPv6 endUserIp (contract: 10 or 12 digits)', async () => {
@@ -621,7 +910,15 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
     });
 
     it('rejects non-object bodies and unknown fields with 422', async () => {
-      for (const body of ['[]', '{}', JSON.stringify({ endUserIp: '192.0.2.10', signerPersonalNumber: TEACHER.personalNumber, colour: 'blue' })]) {
+      for (const body of [
+        '[]',
+        '{}',
+        JSON.stringify({
+          endUserIp: '192.0.2.10',
+          signerPersonalNumber: TEACHER.personalNumber,
+          colour: 'blue',
+        }),
+      ]) {
         const response = await start(body);
         expect(response.status).toBe(422);
         expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -636,15 +933,22 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
       const session = await signAs(hub.sas, id, TEACHER.personalNumber, 100);
       expect(session.status).toBe('COMPLETE');
       await waitForStatus(hub.sas, id, ['AWAITING_APPROVAL']);
-      const decide = (body: unknown) => raw('POST', `/api/v1/catalogs/${id}/approval`, JSON.stringify(body), {}, hub.keys.approver);
+      const decide = (body: unknown) =>
+        raw('POST', `/api/v1/catalogs/${id}/approval`, JSON.stringify(body), {}, hub.keys.approver);
 
       const cases: [unknown, string[]][] = [
         [{}, ['/approver', '/decision']],
         [{ decision: 'approve', approver: { name: 'H' } }, ['/decision']],
         [{ decision: 'APPROVE', approver: 'H' }, ['/approver']],
         [{ decision: 'APPROVE', approver: { name: '  ' } }, ['/approver/name']],
-        [{ decision: 'APPROVE', approver: { name: 'H', personalNumber: '197801022399' } }, ['/approver/personalNumber']],
-        [{ decision: 'APPROVE', approver: { name: 'H', personalNumber: TEACHER.personalNumber } }, ['/approver/personalNumber']],
+        [
+          { decision: 'APPROVE', approver: { name: 'H', personalNumber: '197801022399' } },
+          ['/approver/personalNumber'],
+        ],
+        [
+          { decision: 'APPROVE', approver: { name: 'H', personalNumber: TEACHER.personalNumber } },
+          ['/approver/personalNumber'],
+        ],
         [{ decision: 'REJECT', approver: { name: 'H' }, comment: '   ' }, ['/comment']],
         [{ decision: 'APPROVE', approver: { name: 'H' }, comment: 5 }, ['/comment']],
         [{ decision: 'APPROVE', approver: { name: 'H'.repeat(300) } }, ['/approver/name']],
@@ -662,9 +966,14 @@ describe('adversarial input (PostgreSQL + Redis + BankID simulator)', () => {
         expect(withoutUuids(response.text)).not.toMatch(PERSONAL_NUMBER_LIKE);
       }
       expect(wrong).toEqual([]);
-      const [row] = await hub.db.query<{ n: number; status: string }>('select count(*)::int as n from approvals where catalog_id = $1', [id]);
+      const [row] = await hub.db.query<{ n: number; status: string }>(
+        'select count(*)::int as n from approvals where catalog_id = $1',
+        [id],
+      );
       expect(row.n).toBe(0);
-      const [catalog] = await hub.db.query<{ status: string }>('select status from catalogs where id = $1', [id]);
+      const [catalog] = await hub.db.query<{ status: string }>('select status from catalogs where id = $1', [
+        id,
+      ]);
       expect(catalog.status).toBe('AWAITING_APPROVAL');
     });
   });

@@ -29,13 +29,19 @@ describe('a catalog from SAS push to e-archive deposit (PostgreSQL + Redis + Ban
   });
 
   it('is submitted, signed, approved and deposited as a schema-valid E-ARK package', async () => {
-    const submitted = await hub.sas.call<{ id: string; status: string }>('POST', '/api/v1/catalogs', validSubmission());
+    const submitted = await hub.sas.call<{ id: string; status: string }>(
+      'POST',
+      '/api/v1/catalogs',
+      validSubmission(),
+    );
     expect(submitted.status).toBe(201);
     const id = submitted.body.id;
 
     const awaiting = (await waitForStatus(hub.sas, id, ['AWAITING_SIGNATURE'])) as unknown as CatalogBody;
     // Personal numbers come back normalised to 12 digits whatever form the SAS sent.
-    expect(awaiting.catalog.entries.map((e) => e.student.personalNumber)).toEqual(STUDENTS.map((s) => s.personalNumber));
+    expect(awaiting.catalog.entries.map((e) => e.student.personalNumber)).toEqual(
+      STUDENTS.map((s) => s.personalNumber),
+    );
 
     const session = await signAs(hub.sas, id, TEACHER.personalNumber, 100);
     expect(session.status).toBe('COMPLETE');
@@ -50,35 +56,60 @@ describe('a catalog from SAS push to e-archive deposit (PostgreSQL + Redis + Ban
 
     const done = (await waitForStatus(hub.sas, id, ['COMPLETED', 'FAILED'])) as unknown as CatalogBody;
     expect(done.status).toBe('COMPLETED');
-    expect(done.signers).toEqual([expect.objectContaining({ personalNumber: TEACHER.personalNumber, signed: true })]);
+    expect(done.signers).toEqual([
+      expect.objectContaining({ personalNumber: TEACHER.personalNumber, signed: true }),
+    ]);
     expect(done.deliveries).toHaveLength(1);
     const packageDir = join(hub.archiveDir, done.deliveries[0].receipt.archiveReference);
     expect(existsSync(join(packageDir, 'METS.xml'))).toBe(true);
-    expect(readdirSync(hub.archiveDir).filter((d) => !d.startsWith('.'))).toEqual([done.deliveries[0].receipt.archiveReference]);
+    expect(readdirSync(hub.archiveDir).filter((d) => !d.startsWith('.'))).toEqual([
+      done.deliveries[0].receipt.archiveReference,
+    ]);
 
     // Independent check: the official schemas via the native xmllint.
-    execFileSync('xmllint', ['--nonet', '--noout', '--schema', SCHEMA, join(packageDir, 'METS.xml')], { stdio: 'pipe' });
+    execFileSync('xmllint', ['--nonet', '--noout', '--schema', SCHEMA, join(packageDir, 'METS.xml')], {
+      stdio: 'pipe',
+    });
 
     // Every file in the fileSec exists with the stated size and SHA-256.
-    const mets = new DOMParser().parseFromString(readFileSync(join(packageDir, 'METS.xml'), 'utf8'), 'text/xml');
+    const mets = new DOMParser().parseFromString(
+      readFileSync(join(packageDir, 'METS.xml'), 'utf8'),
+      'text/xml',
+    );
     const files = Array.from(mets.getElementsByTagNameNS('http://www.loc.gov/METS/', 'file'));
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) {
-      const href = file.getElementsByTagNameNS('http://www.loc.gov/METS/', 'FLocat')[0].getAttributeNS('http://www.w3.org/1999/xlink', 'href')!;
+      const href = file
+        .getElementsByTagNameNS('http://www.loc.gov/METS/', 'FLocat')[0]
+        .getAttributeNS('http://www.w3.org/1999/xlink', 'href')!;
       const bytes = readFileSync(join(packageDir, href));
       expect(file.getAttribute('CHECKSUMTYPE')).toBe('SHA-256');
-      expect(file.getAttribute('CHECKSUM')!.toLowerCase()).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(file.getAttribute('CHECKSUM')!.toLowerCase()).toBe(
+        createHash('sha256').update(bytes).digest('hex'),
+      );
       expect(Number(file.getAttribute('SIZE'))).toBe(statSync(join(packageDir, href)).size);
     }
 
     // The PDF signed is the PDF archived, and the document endpoint serves it.
-    const pdf = await fetch(`${hub.url}/api/v1/catalogs/${id}/document`, { headers: { authorization: `Bearer ${hub.keys.sas}` } });
+    const pdf = await fetch(`${hub.url}/api/v1/catalogs/${id}/document`, {
+      headers: { authorization: `Bearer ${hub.keys.sas}` },
+    });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     const pdfBytes = Buffer.from(await pdf.arrayBuffer());
-    expect(readFileSync(join(packageDir, 'representations/rep1/data/betygskatalog.pdf')).equals(pdfBytes)).toBe(true);
+    expect(
+      readFileSync(join(packageDir, 'representations/rep1/data/betygskatalog.pdf')).equals(pdfBytes),
+    ).toBe(true);
 
     const types = done.timeline.map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(['catalog.received', 'signing.started', 'signing.completed', 'approval.decided', 'archive.deposited']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'catalog.received',
+        'signing.started',
+        'signing.completed',
+        'approval.decided',
+        'archive.deposited',
+      ]),
+    );
   });
 
   it('waits for every required signer: two teachers and the rektor of a komvuxarbete', async () => {
@@ -116,7 +147,11 @@ describe('a catalog from SAS push to e-archive deposit (PostgreSQL + Redis + Ban
   });
 
   it('refuses an approver who signed the catalog', async () => {
-    const { body: created } = await hub.sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission());
+    const { body: created } = await hub.sas.call<{ id: string }>(
+      'POST',
+      '/api/v1/catalogs',
+      validSubmission(),
+    );
     await waitForStatus(hub.sas, created.id, ['AWAITING_SIGNATURE']);
     await signAs(hub.sas, created.id, TEACHER.personalNumber, 100);
     await waitForStatus(hub.sas, created.id, ['AWAITING_APPROVAL']);
@@ -125,7 +160,14 @@ describe('a catalog from SAS push to e-archive deposit (PostgreSQL + Redis + Ban
         decision: 'APPROVE',
         approver: { name: TEACHER.name, personalNumber: TEACHER.personalNumber },
       }),
-    ).rejects.toMatchObject({ status: 422, body: { errors: [expect.objectContaining({ pointer: '/approver/personalNumber', code: 'approver_is_signer' })] } });
+    ).rejects.toMatchObject({
+      status: 422,
+      body: {
+        errors: [
+          expect.objectContaining({ pointer: '/approver/personalNumber', code: 'approver_is_signer' }),
+        ],
+      },
+    });
     const after = (await hub.sas.call<CatalogBody>('GET', `/api/v1/catalogs/${created.id}`)).body;
     expect(after.status).toBe('AWAITING_APPROVAL');
   });

@@ -12,10 +12,21 @@ interface Problem {
   errors?: { pointer: string; code: string; detail: string }[];
 }
 
-async function raw(hub: TestHub, method: string, path: string, key: string | undefined, body?: string, headers: Record<string, string> = {}) {
+async function raw(
+  hub: TestHub,
+  method: string,
+  path: string,
+  key: string | undefined,
+  body?: string,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${hub.url}${path}`, {
     method,
-    headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), 'content-type': 'application/json', ...headers },
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      'content-type': 'application/json',
+      ...headers,
+    },
     body,
   });
   const text = await response.text();
@@ -54,8 +65,16 @@ describe('catalog ingest over REST (PostgreSQL)', () => {
       course: { kind: 'COURSE', code: 'MATMAT01a', name: 'Matematik 1a', points: 100, schoolForm: 'VUX' },
       gradingTeachers: [{ personalNumber: '197801022399', name: 'Karin Lindberg', legitimated: true }],
       entries: [
-        { student: { personalNumber: '199001032391', givenName: 'Ebba', familyName: 'Öberg' }, grade: 'G', gradeDate: '2026-02-30' },
-        { student: { personalNumber: '19900103-2392', givenName: 'Ali', familyName: 'Ahmadi' }, grade: 'A', gradeDate: '2026-11-20' },
+        {
+          student: { personalNumber: '199001032391', givenName: 'Ebba', familyName: 'Öberg' },
+          grade: 'G',
+          gradeDate: '2026-02-30',
+        },
+        {
+          student: { personalNumber: '19900103-2392', givenName: 'Ali', familyName: 'Ahmadi' },
+          grade: 'A',
+          gradeDate: '2026-11-20',
+        },
       ],
       colour: 'blue',
     });
@@ -105,13 +124,20 @@ describe('catalog ingest over REST (PostgreSQL)', () => {
     const conflict = await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.sas, JSON.stringify(changed));
     expect(conflict.status).toBe(409);
 
-    const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from catalogs where external_id = $1', [body.externalId]);
+    const [row] = await hub.db.query<{ n: number }>(
+      'select count(*)::int as n from catalogs where external_id = $1',
+      [body.externalId],
+    );
     expect(row.n).toBe(1);
 
     // An explicit Idempotency-Key header scopes replays independently of externalId.
     const keyed = validSubmission();
-    const a = await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.sas, JSON.stringify(keyed), { 'idempotency-key': 'k-1' });
-    const b = await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.sas, JSON.stringify(keyed), { 'idempotency-key': 'k-1' });
+    const a = await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.sas, JSON.stringify(keyed), {
+      'idempotency-key': 'k-1',
+    });
+    const b = await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.sas, JSON.stringify(keyed), {
+      'idempotency-key': 'k-1',
+    });
     expect([a.status, b.status]).toEqual([201, 200]);
     expect(b.body.id).toBe(a.body.id);
   });
@@ -122,33 +148,56 @@ describe('catalog ingest over REST (PostgreSQL)', () => {
       'select student_personal_number from catalog_entries e join catalogs c on c.id = e.catalog_id where c.id = $1 order by position',
       [body.id],
     );
-    expect(rows.map((r) => r.student_personal_number)).toEqual(['199001032391', '198501022381', '200001012384']);
+    expect(rows.map((r) => r.student_personal_number)).toEqual([
+      '199001032391',
+      '198501022381',
+      '200001012384',
+    ]);
   });
 
   it('authenticates by API key hash and enforces roles and scope', async () => {
     expect((await raw(hub, 'POST', '/api/v1/catalogs', undefined, '{}')).status).toBe(401);
     expect((await raw(hub, 'POST', '/api/v1/catalogs', 'not-a-key', '{}')).status).toBe(401);
     // The approver may not submit; the SAS may not approve.
-    expect((await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.approver, JSON.stringify(validSubmission()))).status).toBe(403);
+    expect(
+      (await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.approver, JSON.stringify(validSubmission())))
+        .status,
+    ).toBe(403);
     const { body } = await hub.sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission());
-    expect((await raw(hub, 'POST', `/api/v1/catalogs/${body.id}/approval`, hub.keys.sas, '{}')).status).toBe(403);
+    expect((await raw(hub, 'POST', `/api/v1/catalogs/${body.id}/approval`, hub.keys.sas, '{}')).status).toBe(
+      403,
+    );
     // Out of the client's municipality: 403 naming the field.
-    const foreign = await raw(hub, 'POST', '/api/v1/catalogs', hub.keys.sas, JSON.stringify(validSubmission({ municipalityCode: '0180' })));
+    const foreign = await raw(
+      hub,
+      'POST',
+      '/api/v1/catalogs',
+      hub.keys.sas,
+      JSON.stringify(validSubmission({ municipalityCode: '0180' })),
+    );
     expect(foreign.status).toBe(403);
-    expect((foreign.body as Problem).errors).toEqual([expect.objectContaining({ pointer: '/municipalityCode', code: 'out_of_scope' })]);
+    expect((foreign.body as Problem).errors).toEqual([
+      expect.objectContaining({ pointer: '/municipalityCode', code: 'out_of_scope' }),
+    ]);
     // Every response carries a request id, echoed when given.
-    const echoed = await raw(hub, 'GET', `/api/v1/catalogs/${body.id}`, hub.keys.sas, undefined, { 'x-request-id': 'req-42' });
+    const echoed = await raw(hub, 'GET', `/api/v1/catalogs/${body.id}`, hub.keys.sas, undefined, {
+      'x-request-id': 'req-42',
+    });
     expect(echoed.headers.get('x-request-id')).toBe('req-42');
   });
 
-  it('lists catalogs with filters and a cursor, and hides other clients\' catalogs (404)', async () => {
+  it("lists catalogs with filters and a cursor, and hides other clients' catalogs (404)", async () => {
     const sas = hub.sas;
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission())).body.id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission())).body.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await sas.call('GET', `/api/v1/catalogs?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await sas.call(
+        'GET',
+        `/api/v1/catalogs?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((i) => i.id));
       cursor = page.body.nextCursor;
@@ -165,6 +214,18 @@ describe('catalog ingest over REST (PostgreSQL)', () => {
     await expect(other.call('GET', `/api/v1/catalogs/${ids[0]}`)).rejects.toMatchObject({ status: 404 });
     expect((await other.call<{ items: unknown[] }>('GET', '/api/v1/catalogs')).body.items).toEqual([]);
     expect((await raw(hub, 'GET', '/api/v1/catalogs/not-a-uuid', hub.keys.sas)).status).toBe(404);
-    expect((await raw(hub, 'GET', `/api/v1/catalogs/${createHash('md5').update('x').digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`, hub.keys.sas)).status).toBe(404);
+    expect(
+      (
+        await raw(
+          hub,
+          'GET',
+          `/api/v1/catalogs/${createHash('md5')
+            .update('x')
+            .digest('hex')
+            .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`,
+          hub.keys.sas,
+        )
+      ).status,
+    ).toBe(404);
   });
 });

@@ -14,7 +14,14 @@ const SECRET = 'rules-webhook-secret-abcdef';
 const APPROVER_PN = '196801029288'; // Skatteverket test personnummer
 
 function client(id: string, key: string, roles: ApiRole[]) {
-  return { id, keySha256: sha256Hex(key), municipalityCode: '2281', schoolUnits: ['*'], roles, displayName: id };
+  return {
+    id,
+    keySha256: sha256Hex(key),
+    municipalityCode: '2281',
+    schoolUnits: ['*'],
+    roles,
+    displayName: id,
+  };
 }
 
 interface CatalogBody {
@@ -36,7 +43,12 @@ describe('signing rules per municipality (sequential, rektor, BankID-signed appr
   beforeAll(async () => {
     process.env.RULES_WEBHOOK_SECRET = SECRET;
     receiver = await startWebhookReceiver(SECRET);
-    const keys = { sas: 'rules-sas-key-1', approver: 'rules-approver-key-1', both: 'rules-both-key-1', admin: 'rules-admin-key-1' };
+    const keys = {
+      sas: 'rules-sas-key-1',
+      approver: 'rules-approver-key-1',
+      both: 'rules-both-key-1',
+      admin: 'rules-admin-key-1',
+    };
     hub = await startTestHub('rules', {
       configOverrides: {
         apiClients: [
@@ -45,11 +57,25 @@ describe('signing rules per municipality (sequential, rektor, BankID-signed appr
           client('rules-sas-approver', keys.both, ['sas', 'approver']),
           client('rules-admin', keys.admin, ['admin']),
         ],
-        resultSinks: [{ name: 'sas-2281', municipalityCode: '2281', url: receiver.url, secretEnv: 'RULES_WEBHOOK_SECRET', timeoutMs: 5000 }],
+        resultSinks: [
+          {
+            name: 'sas-2281',
+            municipalityCode: '2281',
+            url: receiver.url,
+            secretEnv: 'RULES_WEBHOOK_SECRET',
+            timeoutMs: 5000,
+          },
+        ],
         signingRules: {
           scanIntervalMs: 250,
           municipalities: {
-            '2281': { order: 'SEQUENTIAL', principalSigns: 'ALWAYS', approvalRequiresBankId: true, reminderMinutes: [0.01], deadlineMinutes: 0.04 },
+            '2281': {
+              order: 'SEQUENTIAL',
+              principalSigns: 'ALWAYS',
+              approvalRequiresBankId: true,
+              reminderMinutes: [0.01],
+              deadlineMinutes: 0.04,
+            },
           },
         },
       },
@@ -63,19 +89,39 @@ describe('signing rules per municipality (sequential, rektor, BankID-signed appr
     await receiver?.close();
   });
 
-  const failedWith = (p: Promise<unknown>) => p.then(() => { throw new Error('expected an error'); }, (e: ApiError) => e);
+  const failedWith = (p: Promise<unknown>) =>
+    p.then(
+      () => {
+        throw new Error('expected an error');
+      },
+      (e: ApiError) => e,
+    );
   async function submitted(api: HubApi, overrides: Record<string, unknown> = {}): Promise<string> {
-    const { body } = await api.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission({ principal: PRINCIPAL, ...overrides }));
+    const { body } = await api.call<{ id: string }>(
+      'POST',
+      '/api/v1/catalogs',
+      validSubmission({ principal: PRINCIPAL, ...overrides }),
+    );
     await waitForStatus(api, body.id, ['AWAITING_SIGNATURE']);
     return body.id;
   }
 
   it('rektor signs every catalog when configured, and signers sign in order', async () => {
-    const id = await submitted(sas, { gradingTeachers: [{ ...TEACHER, legitimated: true }, { ...SECOND_TEACHER, legitimated: false }] });
+    const id = await submitted(sas, {
+      gradingTeachers: [
+        { ...TEACHER, legitimated: true },
+        { ...SECOND_TEACHER, legitimated: false },
+      ],
+    });
     const body = (await sas.call<CatalogBody>('GET', `/api/v1/catalogs/${id}`)).body;
     expect(body.signers.map((s) => s.role)).toEqual(['GRADING_TEACHER', 'GRADING_TEACHER', 'PRINCIPAL']);
     expect(body.signing.order).toBe('SEQUENTIAL');
-    const early = await failedWith(sas.call('POST', `/api/v1/catalogs/${id}/signing-sessions`, { signerPersonalNumber: PRINCIPAL.personalNumber, endUserIp: '192.0.2.1' }));
+    const early = await failedWith(
+      sas.call('POST', `/api/v1/catalogs/${id}/signing-sessions`, {
+        signerPersonalNumber: PRINCIPAL.personalNumber,
+        endUserIp: '192.0.2.1',
+      }),
+    );
     expect(early).toMatchObject({ status: 409, body: { detail: expect.stringContaining('sequential') } });
     for (const person of [TEACHER, SECOND_TEACHER, PRINCIPAL]) {
       expect((await signAs(sas, id, person.personalNumber, 100)).status).toBe('COMPLETE');
@@ -89,15 +135,34 @@ describe('signing rules per municipality (sequential, rektor, BankID-signed appr
     await waitForStatus(sas, id, ['AWAITING_APPROVAL']);
     // The approver must not be a signer, also when signing the decision.
     await expect(
-      failedWith(approver.call('POST', `/api/v1/catalogs/${id}/approval`, { decision: 'APPROVE', approver: { name: 'R', personalNumber: PRINCIPAL.personalNumber }, endUserIp: '192.0.2.5' })),
-    ).resolves.toMatchObject({ status: 422, body: { errors: [expect.objectContaining({ code: 'approver_is_signer' })] } });
-    await expect(failedWith(approver.call('POST', `/api/v1/catalogs/${id}/approval`, { decision: 'APPROVE', approver: { name: 'H' } }))).resolves.toMatchObject({ status: 422 });
+      failedWith(
+        approver.call('POST', `/api/v1/catalogs/${id}/approval`, {
+          decision: 'APPROVE',
+          approver: { name: 'R', personalNumber: PRINCIPAL.personalNumber },
+          endUserIp: '192.0.2.5',
+        }),
+      ),
+    ).resolves.toMatchObject({
+      status: 422,
+      body: { errors: [expect.objectContaining({ code: 'approver_is_signer' })] },
+    });
+    await expect(
+      failedWith(
+        approver.call('POST', `/api/v1/catalogs/${id}/approval`, {
+          decision: 'APPROVE',
+          approver: { name: 'H' },
+        }),
+      ),
+    ).resolves.toMatchObject({ status: 422 });
 
-    const started = await approver.call<{ signingSession: { sessionId: string; purpose: string; status: string; qrData: string } }>(
-      'POST',
-      `/api/v1/catalogs/${id}/approval`,
-      { decision: 'APPROVE', approver: { name: 'Handläggare Hansson', personalNumber: APPROVER_PN }, comment: 'Granskad', endUserIp: '192.0.2.5' },
-    );
+    const started = await approver.call<{
+      signingSession: { sessionId: string; purpose: string; status: string; qrData: string };
+    }>('POST', `/api/v1/catalogs/${id}/approval`, {
+      decision: 'APPROVE',
+      approver: { name: 'Handläggare Hansson', personalNumber: APPROVER_PN },
+      comment: 'Granskad',
+      endUserIp: '192.0.2.5',
+    });
     expect(started.status).toBe(202);
     expect(started.body.signingSession).toMatchObject({ purpose: 'APPROVAL', status: 'PENDING' });
     let view = started.body.signingSession;
@@ -121,7 +186,13 @@ describe('signing rules per municipality (sequential, rektor, BankID-signed appr
     for (const person of [TEACHER, PRINCIPAL]) await signAs(sasAndApprover, id, person.personalNumber, 100);
     await waitForStatus(sasAndApprover, id, ['AWAITING_APPROVAL']);
     await expect(
-      failedWith(sasAndApprover.call('POST', `/api/v1/catalogs/${id}/approval`, { decision: 'APPROVE', approver: { name: 'H', personalNumber: APPROVER_PN }, endUserIp: '192.0.2.5' })),
+      failedWith(
+        sasAndApprover.call('POST', `/api/v1/catalogs/${id}/approval`, {
+          decision: 'APPROVE',
+          approver: { name: 'H', personalNumber: APPROVER_PN },
+          endUserIp: '192.0.2.5',
+        }),
+      ),
     ).resolves.toMatchObject({ status: 403 });
   });
 
@@ -141,7 +212,8 @@ describe('signing rules per municipality (sequential, rektor, BankID-signed appr
     expect(reminder?.data).toMatchObject({ number: 1, missingSignatures: 2 });
     expect(body.timeline.filter((e) => e.type === 'signing.deadlinePassed')).toHaveLength(1);
     const until = Date.now() + 10_000;
-    while (receiver.received.filter((r) => r.body.catalogId === id).length < 2 && Date.now() < until) await sleep(100);
+    while (receiver.received.filter((r) => r.body.catalogId === id).length < 2 && Date.now() < until)
+      await sleep(100);
     const hooks = receiver.received.filter((r) => r.body.catalogId === id);
     expect(hooks.map((h) => h.body.type).sort()).toEqual(['signing.deadlinePassed', 'signing.reminder']);
     expect(hooks.every((h) => h.signatureValid)).toBe(true);

@@ -14,7 +14,12 @@ import { QUEUE_NAMES } from '../../src/workflow/job-catalogue';
 import { requestStep } from '../../src/workflow/outbox';
 import { OutboxMessage } from '../../src/workflow/outbox.entity';
 import { OutboxDispatcher } from '../../src/workflow/outbox.dispatcher';
-import { createTestDatabase, TestDatabase, TEST_REDIS_URL, uniqueRedisPrefix } from '../support/test-database';
+import {
+  createTestDatabase,
+  TestDatabase,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from '../support/test-database';
 
 const ACTOR = { actor: 'test' };
 
@@ -24,7 +29,8 @@ describe('state machine on the catalog row and the transactional outbox (Postgre
   let queues: HubQueues;
   let config: HubConfig;
 
-  const newDispatcher = () => new OutboxDispatcher(orm, config, queues, new HubMetrics({ defaultMetrics: false }));
+  const newDispatcher = () =>
+    new OutboxDispatcher(orm, config, queues, new HubMetrics({ defaultMetrics: false }));
 
   async function newCatalog(): Promise<string> {
     const em = orm.em.fork();
@@ -49,7 +55,9 @@ describe('state machine on the catalog row and the transactional outbox (Postgre
     await orm.getMigrator().up();
     const prefix = uniqueRedisPrefix('outbox');
     const connection = redisConnectionOptions(TEST_REDIS_URL);
-    queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })])) as HubQueues;
+    queues = Object.fromEntries(
+      QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix })]),
+    ) as HubQueues;
     config = { database: { url: db.url }, workflow: { outboxPollMs: 60_000 } } as unknown as HubConfig;
   });
   afterAll(async () => {
@@ -135,10 +143,15 @@ describe('state machine on the catalog row and the transactional outbox (Postgre
   it('lets several dispatchers drain one outbox concurrently without double sends (FOR UPDATE SKIP LOCKED)', async () => {
     const ids = await Promise.all(Array.from({ length: 60 }, () => newCatalog()));
     await orm.em.fork().transactional(async (tx) => {
-      for (const id of ids) for (let poll = 1; poll <= 5; poll++) requestStep(tx, 'signing.collect', { sessionId: id, poll });
+      for (const id of ids)
+        for (let poll = 1; poll <= 5; poll++) requestStep(tx, 'signing.collect', { sessionId: id, poll });
     });
     const before = await queues.signing.getJobCountByTypes('waiting', 'delayed', 'prioritized');
-    const [a, b, c] = await Promise.all([newDispatcher().drain(), newDispatcher().drain(), newDispatcher().drain()]);
+    const [a, b, c] = await Promise.all([
+      newDispatcher().drain(),
+      newDispatcher().drain(),
+      newDispatcher().drain(),
+    ]);
     expect(a + b + c).toBe(300);
     expect(await queues.signing.getJobCountByTypes('waiting', 'delayed', 'prioritized')).toBe(before + 300);
     expect(await orm.em.fork().count(OutboxMessage, {})).toBe(0);

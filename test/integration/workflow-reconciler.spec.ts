@@ -28,7 +28,8 @@ describe('reconciler: a flushed Redis delays work, never loses it (PostgreSQL + 
     }
     throw new Error(`catalog ${id} stayed ${last?.status}; wanted ${statuses.join('|')}`);
   };
-  const queue = (name: string) => new Queue(name, { connection: redisConnectionOptions(redis.url), prefix: hub.config.redis.prefix });
+  const queue = (name: string) =>
+    new Queue(name, { connection: redisConnectionOptions(redis.url), prefix: hub.config.redis.prefix });
 
   beforeAll(async () => {
     redis = await startPrivateRedis(); // FLUSHALL must not touch anyone else's Redis
@@ -70,18 +71,27 @@ describe('reconciler: a flushed Redis delays work, never loses it (PostgreSQL + 
       const b = (await hub.sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission())).body.id;
       await waitFor(b, ['AWAITING_SIGNATURE']);
       await signing.pause();
-      const detailB = await hub.sas.call<{ signers: { personalNumber: string }[] }>('GET', `/api/v1/catalogs/${b}`);
-      const session = await hub.sas.call<{ sessionId: string }>('POST', `/api/v1/catalogs/${b}/signing-sessions`, {
-        signerPersonalNumber: detailB.body.signers[0].personalNumber,
-        endUserIp: '192.0.2.10',
-      });
+      const detailB = await hub.sas.call<{ signers: { personalNumber: string }[] }>(
+        'GET',
+        `/api/v1/catalogs/${b}`,
+      );
+      const session = await hub.sas.call<{ sessionId: string }>(
+        'POST',
+        `/api/v1/catalogs/${b}/signing-sessions`,
+        {
+          signerPersonalNumber: detailB.body.signers[0].personalNumber,
+          endUserIp: '192.0.2.10',
+        },
+      );
       // C: just submitted; its render job sits in the paused documents queue.
       await documents.pause();
       const c = (await hub.sas.call<{ id: string }>('POST', '/api/v1/catalogs', validSubmission())).body.id;
 
       // Live (waiting) jobs cover every step: the reconciler leaves them alone.
       await new Promise((r) => setTimeout(r, 2500));
-      expect((await waitFor(a, ['DELIVERING'])).timeline.map((e) => e.type)).not.toContain('workflow.requeued');
+      expect((await waitFor(a, ['DELIVERING'])).timeline.map((e) => e.type)).not.toContain(
+        'workflow.requeued',
+      );
 
       // Redis loses everything: jobs, the paused flags, the reconcile schedule.
       const client = new Redis(redis.url);
@@ -90,9 +100,19 @@ describe('reconciler: a flushed Redis delays work, never loses it (PostgreSQL + 
 
       const doneA = await waitFor(a, ['COMPLETED', 'FAILED'], 45_000);
       expect(doneA.status).toBe('COMPLETED');
-      expect(doneA.timeline).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'workflow.requeued', data: expect.objectContaining({ step: 'catalog.archive', reason: 'missing' }) })]));
+      expect(doneA.timeline).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            type: 'workflow.requeued',
+            data: expect.objectContaining({ step: 'catalog.archive', reason: 'missing' }),
+          }),
+        ]),
+      );
       await waitFor(b, ['AWAITING_APPROVAL'], 45_000);
-      const sessionView = await hub.sas.call<{ status: string }>('GET', `/api/v1/signing-sessions/${session.body.sessionId}`);
+      const sessionView = await hub.sas.call<{ status: string }>(
+        'GET',
+        `/api/v1/signing-sessions/${session.body.sessionId}`,
+      );
       expect(sessionView.body.status).toBe('COMPLETE');
       await waitFor(c, ['AWAITING_SIGNATURE'], 45_000);
 
@@ -115,8 +135,13 @@ describe('reconciler: a flushed Redis delays work, never loses it (PostgreSQL + 
     expect(reported).toEqual([expect.objectContaining({ catalogId: id, status: 'AWAITING_APPROVAL' })]);
     const detail = await waitFor(id, ['AWAITING_APPROVAL']);
     expect(detail.timeline.filter((e) => e.type === 'catalog.stuck')).toHaveLength(1);
-    const stuck = await hub.admin.call<{ items: { id: string; status: string; reported: boolean }[] }>('GET', '/admin/catalogs/stuck');
-    expect(stuck.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id, status: 'AWAITING_APPROVAL', reported: true })]));
+    const stuck = await hub.admin.call<{ items: { id: string; status: string; reported: boolean }[] }>(
+      'GET',
+      '/admin/catalogs/stuck',
+    );
+    expect(stuck.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id, status: 'AWAITING_APPROVAL', reported: true })]),
+    );
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/hub_catalogs_stuck\{status="AWAITING_APPROVAL"[^}]*\} [1-9]/);
     // Another few runs do not report it again.

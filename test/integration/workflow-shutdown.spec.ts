@@ -37,7 +37,8 @@ class SlowArchive implements ArchiveTarget {
 }
 
 describe('graceful shutdown (SIGTERM path) during an active job (PostgreSQL + Redis)', () => {
-  const status = async (hub: WorkflowHub, id: string) => (await hub.db.query<{ status: string }>('select status from catalogs where id = $1', [id]))[0].status;
+  const status = async (hub: WorkflowHub, id: string) =>
+    (await hub.db.query<{ status: string }>('select status from catalogs where id = $1', [id]))[0].status;
   const waitFor = (hub: WorkflowHub) => async (id: string, statuses: string[]) => {
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
@@ -62,7 +63,10 @@ describe('graceful shutdown (SIGTERM path) during an active job (PostgreSQL + Re
       expect(Date.now() - closing).toBeGreaterThan(800); // it waited for the deposit
       expect(await status(hub, id)).toBe('COMPLETED');
       expect(readdirSync(hub.archiveDir).filter((d) => d.includes(id))).toHaveLength(1);
-      const queue = new Queue('archive', { connection: redisConnectionOptions(TEST_REDIS_URL), prefix: hub.config.redis.prefix });
+      const queue = new Queue('archive', {
+        connection: redisConnectionOptions(TEST_REDIS_URL),
+        prefix: hub.config.redis.prefix,
+      });
       expect(await queue.getJobState(`${id}-archive-1`)).toBe('completed');
       await queue.close();
     } finally {
@@ -72,7 +76,12 @@ describe('graceful shutdown (SIGTERM path) during an active job (PostgreSQL + Re
 
   it('releases a job that outlasts the grace period; another worker finishes it, deposited exactly once', async () => {
     let slow: SlowArchive | undefined;
-    const workflow = { shutdownGraceMs: 300, lockDurationMs: 1500, stalledIntervalMs: 1000, reconciler: { intervalMs: 1000, graceMs: 500 } };
+    const workflow = {
+      shutdownGraceMs: 300,
+      lockDurationMs: 1500,
+      stalledIntervalMs: 1000,
+      reconciler: { intervalMs: 1000, graceMs: 500 },
+    };
     const hub = await startWorkflowHub('release', {
       wrapConnectors: (c) => ({ ...c, archiveTarget: (slow = new SlowArchive(c.archiveTarget, 2500)) }),
       workflow,
@@ -90,7 +99,11 @@ describe('graceful shutdown (SIGTERM path) during an active job (PostgreSQL + Re
       const { startHub } = await import('../../src/hub');
       const { buildConnectors } = await import('../../src/connectors');
       const pino = (await import('pino')).default;
-      const next = await startHub({ config: { ...hub.config, role: 'worker', metrics: { ...hub.config.metrics, workerPort: null } }, connectors: buildConnectors(hub.config, {}), logger: pino({ level: 'silent' }) });
+      const next = await startHub({
+        config: { ...hub.config, role: 'worker', metrics: { ...hub.config.metrics, workerPort: null } },
+        connectors: buildConnectors(hub.config, {}),
+        logger: pino({ level: 'silent' }),
+      });
       try {
         await waitFor(hub)(id, ['COMPLETED', 'FAILED']);
         expect(await status(hub, id)).toBe('COMPLETED');

@@ -27,11 +27,20 @@ export class SimulatorControl {
     return new Promise((resolve, reject) => {
       const req = https.request(
         url,
-        { method, agent: this.agent, headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {} },
+        {
+          method,
+          agent: this.agent,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as T }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as T,
+            }),
+          );
         },
       );
       req.on('error', reject);

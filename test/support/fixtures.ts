@@ -21,7 +21,12 @@ export function validSubmission(overrides: Record<string, unknown> = {}): Record
     gradingTeachers: [{ ...TEACHER, legitimated: true }],
     entries: [
       { student: { ...STUDENTS[0], personalNumber: '19900103-2391' }, grade: 'C', gradeDate: '2026-11-20' },
-      { student: { ...STUDENTS[1], personalNumber: '850102-2381' }, grade: 'A', gradeDate: '2026-11-20', examination: true },
+      {
+        student: { ...STUDENTS[1], personalNumber: '850102-2381' },
+        grade: 'A',
+        gradeDate: '2026-11-20',
+        examination: true,
+      },
       { student: STUDENTS[2], grade: 'F', gradeDate: '2026-11-20' },
     ],
     ...overrides,

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { startDemoEnvironment, DemoEnvironment, DemoEnvironmentOptions } from '../../src/demo/demo-environment';
+import {
+  startDemoEnvironment,
+  DemoEnvironment,
+  DemoEnvironmentOptions,
+} from '../../src/demo/demo-environment';
 import { HubApi } from '../../src/demo/sas-driver';
 import { createTestDatabase, TestDatabase, TEST_REDIS_URL, uniqueRedisPrefix } from './test-database';
 
@@ -16,7 +20,10 @@ export interface TestHub extends DemoEnvironment {
 }
 
 /** The whole hub (role all) on a fresh PostgreSQL database and Redis prefix, with the BankID simulator. */
-export async function startTestHub(label: string, overrides: Partial<DemoEnvironmentOptions> = {}): Promise<TestHub> {
+export async function startTestHub(
+  label: string,
+  overrides: Partial<DemoEnvironmentOptions> = {},
+): Promise<TestHub> {
   const db = await createTestDatabase();
   const workDir = mkdtempSync(join(tmpdir(), `gch-${label}-`));
   const archiveDir = join(workDir, 'archive');
@@ -46,7 +53,12 @@ export async function startTestHub(label: string, overrides: Partial<DemoEnviron
 }
 
 /** Polls until the catalog reaches one of the statuses (or fails the test after the timeout). */
-export async function waitForStatus(api: HubApi, catalogId: string, statuses: string[], timeoutMs = 30_000): Promise<Record<string, unknown>> {
+export async function waitForStatus(
+  api: HubApi,
+  catalogId: string,
+  statuses: string[],
+  timeoutMs = 30_000,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let last: Record<string, unknown> = {};
   while (Date.now() < deadline) {

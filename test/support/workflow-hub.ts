@@ -41,7 +41,10 @@ export interface WorkflowHubOptions {
  * The hub on a fresh PostgreSQL database and Redis prefix with the BankID simulator, like
  * startTestHub, but with workflow settings and connector wrappers for workflow tests.
  */
-export async function startWorkflowHub(label: string, options: WorkflowHubOptions = {}): Promise<WorkflowHub> {
+export async function startWorkflowHub(
+  label: string,
+  options: WorkflowHubOptions = {},
+): Promise<WorkflowHub> {
   const db = await createTestDatabase();
   const workDir = mkdtempSync(join(tmpdir(), `gch-${label}-`));
   const archiveDir = join(workDir, 'archive');
@@ -53,8 +56,18 @@ export async function startWorkflowHub(label: string, options: WorkflowHubOption
   writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
   writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
   writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
-  const keys = { sas: `sas-${randomBytes(12).toString('hex')}`, approver: `appr-${randomBytes(12).toString('hex')}`, admin: `adm-${randomBytes(12).toString('hex')}` };
-  const client = (id: string, key: string, roles: ('sas' | 'approver' | 'admin')[]) => ({ id, keySha256: sha256Hex(key), municipalityCode: '2281', schoolUnits: ['*'], roles });
+  const keys = {
+    sas: `sas-${randomBytes(12).toString('hex')}`,
+    approver: `appr-${randomBytes(12).toString('hex')}`,
+    admin: `adm-${randomBytes(12).toString('hex')}`,
+  };
+  const client = (id: string, key: string, roles: ('sas' | 'approver' | 'admin')[]) => ({
+    id,
+    keySha256: sha256Hex(key),
+    municipalityCode: '2281',
+    schoolUnits: ['*'],
+    roles,
+  });
   const config = loadConfig({
     files: [resolve(__dirname, '../../config/demo.yaml')],
     env: {},
@@ -63,7 +76,11 @@ export async function startWorkflowHub(label: string, options: WorkflowHubOption
       http: { host: '127.0.0.1', port: 0 },
       database: { url: db.url },
       redis: { url: options.redisUrl ?? TEST_REDIS_URL, prefix: uniqueRedisPrefix(label) },
-      apiClients: [client('wf-sas', keys.sas, ['sas']), client('wf-approver', keys.approver, ['approver']), client('wf-admin', keys.admin, ['admin'])],
+      apiClients: [
+        client('wf-sas', keys.sas, ['sas']),
+        client('wf-approver', keys.approver, ['approver']),
+        client('wf-admin', keys.admin, ['admin']),
+      ],
       workflow: { collectIntervalMs: 200, outboxPollMs: 100, ...options.workflow },
       metrics: { workerPort: 0 },
       signing: {
@@ -83,7 +100,11 @@ export async function startWorkflowHub(label: string, options: WorkflowHubOption
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   let hub: RunningHub;
   try {
-    hub = await startHub({ config, logger, connectors: options.wrapConnectors ? options.wrapConnectors(connectors) : connectors });
+    hub = await startHub({
+      config,
+      logger,
+      connectors: options.wrapConnectors ? options.wrapConnectors(connectors) : connectors,
+    });
   } catch (error) {
     await simulator.close();
     await db.drop();
@@ -117,10 +138,17 @@ export async function startWorkflowHub(label: string, options: WorkflowHubOption
 }
 
 /** Submit → sign → approve: the catalog is DELIVERING (or beyond) when this returns. */
-export async function driveToApproval(hub: WorkflowHub, body: Record<string, unknown>, waitFor: (id: string, statuses: string[]) => Promise<unknown>): Promise<string> {
+export async function driveToApproval(
+  hub: WorkflowHub,
+  body: Record<string, unknown>,
+  waitFor: (id: string, statuses: string[]) => Promise<unknown>,
+): Promise<string> {
   const { body: created } = await hub.sas.call<{ id: string }>('POST', '/api/v1/catalogs', body);
   await waitFor(created.id, ['AWAITING_SIGNATURE']);
-  const detail = await hub.sas.call<{ signers: { personalNumber: string }[] }>('GET', `/api/v1/catalogs/${created.id}`);
+  const detail = await hub.sas.call<{ signers: { personalNumber: string }[] }>(
+    'GET',
+    `/api/v1/catalogs/${created.id}`,
+  );
   const { signAs } = await import('../../src/demo/sas-driver');
   for (const signer of detail.body.signers) await signAs(hub.sas, created.id, signer.personalNumber, 100);
   await waitFor(created.id, ['AWAITING_APPROVAL']);
@@ -128,5 +156,9 @@ export async function driveToApproval(hub: WorkflowHub, body: Record<string, unk
 }
 
 export async function approve(hub: WorkflowHub, catalogId: string): Promise<void> {
-  await hub.approver.call('POST', `/api/v1/catalogs/${catalogId}/approval`, { decision: 'APPROVE', approver: { name: 'Handläggare Test' }, comment: 'ok' });
+  await hub.approver.call('POST', `/api/v1/catalogs/${catalogId}/approval`, {
+    decision: 'APPROVE',
+    approver: { name: 'Handläggare Test' },
+    comment: 'ok',
+  });
 }

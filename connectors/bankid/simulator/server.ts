@@ -308,7 +308,8 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
         complete(order, order.requiredPersonalNumber ?? defaultPersonalNumber);
       } else {
         // First collect: waiting for the app; afterwards the user has the order open.
-        order.hintCode = order.pinnedHint ?? (order.collectCount === 1 ? 'outstandingTransaction' : 'userSign');
+        order.hintCode =
+          order.pinnedHint ?? (order.collectCount === 1 ? 'outstandingTransaction' : 'userSign');
       }
     }
     const response: Record<string, unknown> = { orderRef: order.orderRef, status: order.status };
@@ -381,7 +382,10 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
         break;
       case 'fail': {
         // Default startFailed; any failed hint code (certificateErr, userDeclinedCall, …) on request.
-        const hintCode = typeof body.hintCode === 'string' && /^[A-Za-z]{1,60}$/.test(body.hintCode) ? body.hintCode : 'startFailed';
+        const hintCode =
+          typeof body.hintCode === 'string' && /^[A-Za-z]{1,60}$/.test(body.hintCode)
+            ? body.hintCode
+            : 'startFailed';
         finish(live, 'failed', hintCode);
         break;
       }
@@ -448,9 +452,18 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
       const endpoint = String(body.endpoint ?? '');
       const status = Number(body.status);
       if (!RP_ENDPOINTS.has(endpoint) || !Number.isInteger(status) || status < 400 || status > 599) {
-        throw new HttpError(400, 'invalidParameters', 'endpoint must be sign|auth|collect|cancel and status a 4xx/5xx code');
+        throw new HttpError(
+          400,
+          'invalidParameters',
+          'endpoint must be sign|auth|collect|cancel and status a 4xx/5xx code',
+        );
       }
-      faults.push({ endpoint, status, errorCode: String(body.errorCode ?? 'internalError'), remaining: Number(body.count ?? 1) });
+      faults.push({
+        endpoint,
+        status,
+        errorCode: String(body.errorCode ?? 'internalError'),
+        remaining: Number(body.count ?? 1),
+      });
       return { status: 200, body: { faults: faults.length } };
     }
     if (controlMatch) {

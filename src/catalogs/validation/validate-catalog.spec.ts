@@ -323,7 +323,11 @@ describe('validateCatalogSubmission', () => {
       gradingTeachers: [
         { personalNumber: withWrongCheckDigit(TEACHER_LEGITIMATED), name: 'Olle', legitimated: false },
       ],
-      corrects: { catalogId: '3f1c2b9a-8d4e-4c1a-9b2f-6a7e5d4c3b21', type: 'ANDRING', reason: 'Fel betyg registrerades' },
+      corrects: {
+        catalogId: '3f1c2b9a-8d4e-4c1a-9b2f-6a7e5d4c3b21',
+        type: 'ANDRING',
+        reason: 'Fel betyg registrerades',
+      },
       entries: [
         {
           student: { personalNumber: STUDENT_A, givenName: 'Anna', familyName: 'A' },
@@ -582,7 +586,10 @@ describe('validateCatalogSubmission', () => {
     });
 
     function correction(type: 'ANDRING' | 'RATTELSE', previousGrade: string, grade: string) {
-      const body = { ...validBody(), corrects: { catalogId: '3f1c2b9a-8d4e-4c1a-9b2f-6a7e5d4c3b21', type, reason: 'Fel betyg' } };
+      const body = {
+        ...validBody(),
+        corrects: { catalogId: '3f1c2b9a-8d4e-4c1a-9b2f-6a7e5d4c3b21', type, reason: 'Fel betyg' },
+      };
       body.entries = [{ ...body.entries[0], previousGrade, grade }];
       return validateCatalogSubmission(body, { now: NOW });
     }

@@ -180,6 +180,7 @@ function customIssue(ctx: z.RefinementCtx, code: string, message: string): void 
  * are refused rather than silently changed.
  */
 const FORBIDDEN_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LINE_BREAKS = /[\n\r\t]/;
 

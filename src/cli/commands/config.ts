@@ -4,7 +4,8 @@ export const configCommands: CliCommand[] = [
   {
     words: ['config', 'check'],
     usage: 'config check',
-    description: 'Validate the configuration (config/default.yaml + $HUB_CONFIG + environment) and print a summary',
+    description:
+      'Validate the configuration (config/default.yaml + $HUB_CONFIG + environment) and print a summary',
     run: async (_args, ctx) => {
       const config = ctx.config(); // throws a ConfigError naming file, key and problem
       const summary = {

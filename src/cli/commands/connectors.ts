@@ -19,7 +19,12 @@ export const connectorCommands: CliCommand[] = [
     run: async (_args, ctx) => {
       const items = describeConnectors(all(ctx));
       if (ctx.json) ctx.print(JSON.stringify(items, null, 2));
-      else printTable(ctx.print, ['port', 'name'], items.map((i) => [i.port, i.name]));
+      else
+        printTable(
+          ctx.print,
+          ['port', 'name'],
+          items.map((i) => [i.port, i.name]),
+        );
       return 0;
     },
   },
@@ -30,7 +35,12 @@ export const connectorCommands: CliCommand[] = [
     run: async (_args, ctx) => {
       const items = await checkConnectors(all(ctx));
       if (ctx.json) ctx.print(JSON.stringify(items, null, 2));
-      else printTable(ctx.print, ['port', 'name', 'ok', 'ms', 'detail'], items.map((i) => [i.port, i.name, i.ok ? 'ok' : 'FAIL', i.ms, i.detail]));
+      else
+        printTable(
+          ctx.print,
+          ['port', 'name', 'ok', 'ms', 'detail'],
+          items.map((i) => [i.port, i.name, i.ok ? 'ok' : 'FAIL', i.ms, i.detail]),
+        );
       return items.every((i) => i.ok) ? 0 : 1;
     },
   },

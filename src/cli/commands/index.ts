@@ -6,4 +6,10 @@ import { connectorCommands } from './connectors';
 import { migrateCommands } from './migrate';
 
 /** Every CLI command. To add a group: export a CliCommand[] from a file in this folder and list it here. */
-export const COMMANDS: CliCommand[] = [...configCommands, ...connectorCommands, ...catalogCommands, ...migrateCommands, ...auditCommands];
+export const COMMANDS: CliCommand[] = [
+  ...configCommands,
+  ...connectorCommands,
+  ...catalogCommands,
+  ...migrateCommands,
+  ...auditCommands,
+];

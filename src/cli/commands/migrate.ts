@@ -12,7 +12,12 @@ export const migrateCommands: CliCommand[] = [
       try {
         const applied = await orm.getMigrator().up();
         if (ctx.json) ctx.print(JSON.stringify({ applied: applied.map((m) => m.name) }));
-        else ctx.print(applied.length === 0 ? 'Database is up to date.' : `Applied: ${applied.map((m) => m.name).join(', ')}`);
+        else
+          ctx.print(
+            applied.length === 0
+              ? 'Database is up to date.'
+              : `Applied: ${applied.map((m) => m.name).join(', ')}`,
+          );
       } finally {
         await orm.close();
       }

@@ -80,8 +80,10 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Plain {
 
 export function loadConfig(options: LoadConfigOptions = {}): HubConfig {
   const env = options.env ?? process.env;
-  const files =
-    options.files ?? [resolve('config/default.yaml'), ...(env.HUB_CONFIG ? [resolve(env.HUB_CONFIG)] : [])];
+  const files = options.files ?? [
+    resolve('config/default.yaml'),
+    ...(env.HUB_CONFIG ? [resolve(env.HUB_CONFIG)] : []),
+  ];
   const origins = new Map<string, string>();
   let merged: Plain = {};
   for (const file of files) {

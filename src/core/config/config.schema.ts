@@ -48,7 +48,10 @@ const signingRulesSchema = z
     scanIntervalMs: z.number().int().positive().default(60_000),
     /** Per-municipality overrides, keyed by SCB kommunkod. */
     municipalities: z
-      .record(z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod'), z.object(signingRulesFields).partial().strict())
+      .record(
+        z.string().regex(/^\d{4}$/, 'must be a 4-digit SCB kommunkod'),
+        z.object(signingRulesFields).partial().strict(),
+      )
       .default({}),
   })
   .strict();
@@ -56,7 +59,10 @@ export type SigningRulesConfig = z.infer<typeof signingRulesSchema>;
 export type SigningRules = Omit<SigningRulesConfig, 'municipalities' | 'scanIntervalMs'>;
 
 /** The effective rules for one municipality. */
-export function signingRulesFor(config: { signingRules: SigningRulesConfig }, municipalityCode: string): SigningRules {
+export function signingRulesFor(
+  config: { signingRules: SigningRulesConfig },
+  municipalityCode: string,
+): SigningRules {
   const { municipalities, scanIntervalMs: _scan, ...global } = config.signingRules;
   return { ...global, ...(municipalities[municipalityCode] ?? {}) };
 }
@@ -115,7 +121,7 @@ export const hubConfigSchema = z
             intervalMs: z.number().int().min(0).default(60_000),
             /** A step is only "lost" when its catalog has not changed for this long (lets the outbox dispatch first). */
             graceMs: z.number().int().min(0).default(120_000),
-            /** Catalogs examined per run and status. */
+            /** Page size when the reconciler examines due catalogs (it pages through all of them). */
             batchSize: z.number().int().positive().default(500),
           })
           .strict()
@@ -123,10 +129,26 @@ export const hubConfigSchema = z
         /** Catalogs waiting longer than this in a status are reported (metric, timeline event, webhook). */
         stuck: z
           .object({
-            receivedMs: z.number().int().positive().default(60 * 60 * 1000),
-            awaitingSignatureMs: z.number().int().positive().default(14 * 24 * 3600 * 1000),
-            awaitingApprovalMs: z.number().int().positive().default(5 * 24 * 3600 * 1000),
-            deliveringMs: z.number().int().positive().default(24 * 3600 * 1000),
+            receivedMs: z
+              .number()
+              .int()
+              .positive()
+              .default(60 * 60 * 1000),
+            awaitingSignatureMs: z
+              .number()
+              .int()
+              .positive()
+              .default(14 * 24 * 3600 * 1000),
+            awaitingApprovalMs: z
+              .number()
+              .int()
+              .positive()
+              .default(5 * 24 * 3600 * 1000),
+            deliveringMs: z
+              .number()
+              .int()
+              .positive()
+              .default(24 * 3600 * 1000),
             /** Optional: POSTed a JSON list of stuck catalog ids (no personal data). */
             webhookUrl: z.string().url().optional(),
           })

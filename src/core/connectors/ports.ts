@@ -77,7 +77,11 @@ export interface SigningProvider extends Connector {
     expected: { personalNumber: string; userVisibleData: string; userNonVisibleData: Buffer },
   ): Promise<EvidenceVerification>;
   /** Recommended end-user message for a status/hint code (BankID RFA codes), in Swedish. */
-  userMessage(status: 'pending' | 'failed' | 'complete', hintCode?: string, context?: { sameDevice?: boolean }): { code: string; text: string };
+  userMessage(
+    status: 'pending' | 'failed' | 'complete',
+    hintCode?: string,
+    context?: { sameDevice?: boolean },
+  ): { code: string; text: string };
 }
 
 // ---------------------------------------------------------------- archive

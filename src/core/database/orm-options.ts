@@ -18,7 +18,11 @@ export function migrationsPath(kind: DatabaseKind): string {
 }
 
 /** `log` receives MikroORM's own messages (migrations applied, queries when debug is on). */
-export function buildOrmOptions(url: string, debug = false, log: (message: string) => void = () => undefined): Options {
+export function buildOrmOptions(
+  url: string,
+  debug = false,
+  log: (message: string) => void = () => undefined,
+): Options {
   const kind = databaseKind(url);
   const common = {
     entities: ALL_ENTITIES,

@@ -15,7 +15,9 @@ async function timed(name: string, fn: () => Promise<string | void>): Promise<Ch
   try {
     const detail = await Promise.race([
       fn(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 3 s')), 3000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('timed out after 3 s')), 3000).unref(),
+      ),
     ]);
     return { name, ok: true, ...(detail ? { detail } : {}) };
   } catch (error) {

@@ -5,7 +5,10 @@ import pino, { Logger } from 'pino';
 const PERSONAL_NUMBER = /(?<!\d)(\d{2})?(\d{6})[-+]?(\d{4})(?!\d)/g;
 
 export function maskPersonalNumbers(text: string): string {
-  return text.replace(PERSONAL_NUMBER, (_m, century: string | undefined, date: string) => `${century ?? ''}${date}-****`);
+  return text.replace(
+    PERSONAL_NUMBER,
+    (_m, century: string | undefined, date: string) => `${century ?? ''}${date}-****`,
+  );
 }
 
 function maskDeep(value: unknown): unknown {

@@ -23,7 +23,8 @@ export class HubMetrics {
 
   constructor(options: { defaultMetrics?: boolean; labels?: Record<string, string> } = {}) {
     if (options.labels) this.registry.setDefaultLabels(options.labels);
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'hub_process_' });
+    if (options.defaultMetrics !== false)
+      collectDefaultMetrics({ register: this.registry, prefix: 'hub_process_' });
     const collectorFor = (name: string) =>
       async function (this: Gauge<string>) {
         // `this` is the gauge; the collector is looked up late so it can be set after construction.
@@ -92,7 +93,10 @@ export class HubMetrics {
   }
 
   /** Registers the scrape-time source of a collected gauge (hub_catalogs, hub_catalogs_stuck, hub_queue_jobs). */
-  setCollector(name: 'hub_catalogs' | 'hub_catalogs_stuck' | 'hub_queue_jobs', collector: GaugeCollector): void {
+  setCollector(
+    name: 'hub_catalogs' | 'hub_catalogs_stuck' | 'hub_queue_jobs',
+    collector: GaugeCollector,
+  ): void {
     this.collectors.set(name, collector);
   }
 
@@ -103,7 +107,12 @@ export class HubMetrics {
 
 /** Error code for metrics and the timeline: ConnectorError/PermanentStepError code, else the error's name. */
 export function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof (error as { code: unknown }).code === 'string') {
+  if (
+    error &&
+    typeof error === 'object' &&
+    'code' in error &&
+    typeof (error as { code: unknown }).code === 'string'
+  ) {
     return (error as { code: string }).code;
   }
   return error instanceof Error ? error.name : 'unknown';

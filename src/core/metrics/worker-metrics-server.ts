@@ -5,7 +5,11 @@ import type { HubMetrics } from './hub-metrics';
  * The worker role has no HTTP API: this tiny server gives Prometheus and the orchestrator
  * GET /metrics and GET /health/live on a port of their own.
  */
-export async function startWorkerMetricsServer(metrics: HubMetrics, port: number, host: string): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+export async function startWorkerMetricsServer(
+  metrics: HubMetrics,
+  port: number,
+  host: string,
+): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
       metrics.render().then(
@@ -26,10 +30,25 @@ export async function startWorkerMetricsServer(metrics: HubMetrics, port: number
       return;
     }
     res.writeHead(404, { 'content-type': 'application/problem+json' });
-    res.end(JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: 'Only /metrics and /health/live are served here.' }));
+    res.end(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not found',
+        status: 404,
+        detail: 'Only /metrics and /health/live are served here.',
+      }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `metrics.workerPort ${port} on ${host} is in use (another worker on this host?): give each worker its own port, 0 for any free port, or null to turn it off`,
+            )
+          : error,
+      ),
+    );
     server.listen(port, host, () => resolve());
   });
   server.unref();

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261203164326_initial extends Migration {
+export class Migration20261203170407_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`catalogs\` (\`id\` text not null, \`client_id\` text not null, \`idempotency_key\` text not null, \`request_hash\` text not null, \`external_id\` text not null, \`municipality_code\` text not null, \`school_unit_code\` text not null, \`course_code\` text not null, \`status\` text check (\`status\` in ('RECEIVED', 'AWAITING_SIGNATURE', 'AWAITING_APPROVAL', 'DELIVERING', 'COMPLETED', 'DECLINED', 'REJECTED', 'WITHDRAWN', 'FAILED')) not null default 'RECEIVED', \`header\` json not null, \`entry_count\` integer not null, \`row_version\` integer not null default 1, \`document_sha256\` text null, \`failed_step\` text null, \`failure_reason\` text null, \`status_changed_at\` datetime not null, \`workflow_round\` integer not null default 0, \`stuck_reported_at\` datetime null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`completed_at\` datetime null, primary key (\`id\`));`);

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261203164326_initial extends Migration {
+export class Migration20261203170407_initial extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "catalogs" ("id" uuid not null, "client_id" varchar(100) not null, "idempotency_key" varchar(200) not null, "request_hash" varchar(64) not null, "external_id" varchar(200) not null, "municipality_code" varchar(4) not null, "school_unit_code" varchar(8) not null, "course_code" varchar(20) not null, "status" text check ("status" in ('RECEIVED', 'AWAITING_SIGNATURE', 'AWAITING_APPROVAL', 'DELIVERING', 'COMPLETED', 'DECLINED', 'REJECTED', 'WITHDRAWN', 'FAILED')) not null default 'RECEIVED', "header" jsonb not null, "entry_count" int not null, "row_version" int not null default 1, "document_sha256" varchar(64) null, "failed_step" varchar(60) null, "failure_reason" text null, "status_changed_at" timestamptz not null, "workflow_round" int not null default 0, "stuck_reported_at" timestamptz null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "completed_at" timestamptz null, constraint "catalogs_pkey" primary key ("id"));`);

@@ -2,6 +2,13 @@ import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Un
 import { randomUUID } from 'node:crypto';
 import { Catalog, Signer } from '../catalogs/catalog.entities';
 
+/** The outcome of verifying BankID evidence, stored with it. */
+export interface StoredVerification {
+  valid: boolean;
+  checkedAt: string;
+  checks: { name: string; ok: boolean; detail?: string }[];
+}
+
 export const SESSION_STATUSES = ['PENDING', 'COMPLETE', 'FAILED'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
@@ -164,11 +171,7 @@ export class Signature {
   ocspResponseBase64!: string;
 
   @Property({ type: 'json' })
-  verification!: {
-    valid: boolean;
-    checkedAt: string;
-    checks: { name: string; ok: boolean; detail?: string }[];
-  };
+  verification!: StoredVerification;
 
   @Property({ type: 'Date' })
   signedAt: Date = new Date();
@@ -192,11 +195,7 @@ export class RejectedEvidence {
   ocspResponseBase64!: string;
 
   @Property({ type: 'json' })
-  verification!: {
-    valid: boolean;
-    checkedAt: string;
-    checks: { name: string; ok: boolean; detail?: string }[];
-  };
+  verification!: StoredVerification;
 
   @Property({ type: 'Date' })
   receivedAt: Date = new Date();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRootLogger } from '../core/logging/logger';
@@ -55,6 +55,12 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/** A catalog with one grading teacher, so the signing example needs no signerPersonalNumber. */
+function sampleCatalog(seed: number): Record<string, unknown> {
+  const { catalogs } = generateTerm({ participations: 300, seed });
+  return catalogs.find((c) => (c.gradingTeachers as unknown[]).length === 1 && !c.principal) ?? catalogs[0];
+}
+
 export async function runDemoCli(argv: string[]): Promise<number> {
   let args: DemoArgs;
   try {
@@ -97,16 +103,25 @@ export async function runDemoCli(argv: string[]): Promise<number> {
   };
 
   if (args.serve) {
+    // One generated catalog to try the API with, and the simulator's client certificate for curl.
+    const samplePath = join(workDir, 'sample-catalog.json');
+    writeFileSync(samplePath, JSON.stringify(sampleCatalog(args.seed), null, 2));
+    const certs = join(workDir, 'bankid-simulator');
+    const mtls = `--cacert ${certs}/server-ca.pem --cert ${certs}/rp-client.pem --key ${certs}/rp-client.key`;
     console.log(`Grade-catalog hub (role all) at ${env.url}
-  BankID simulator:  ${env.simulator.url}  (control: POST ${env.simulator.controlUrl}/orders/{orderRef})
+  BankID simulator:  ${env.simulator.url}  (orders complete after one collect)
   Archive packages:  ${archiveDir}
   API keys:
     sas       ${env.keys.sas}
     approver  ${env.keys.approver}
     admin     ${env.keys.admin}
 Try:
-  curl -s ${env.url}/api/v1/catalogs -H "Authorization: Bearer ${env.keys.sas}"
+  curl -s ${env.url}/api/v1/catalogs -H "Authorization: Bearer ${env.keys.sas}" -H 'content-type: application/json' -d @${samplePath}
+  curl -s ${env.url}/api/v1/catalogs/<id> -H "Authorization: Bearer ${env.keys.sas}"
+  curl -s ${env.url}/api/v1/catalogs/<id>/signing-sessions -H "Authorization: Bearer ${env.keys.sas}" -H 'content-type: application/json' -d '{"endUserIp":"192.0.2.10"}'
+  curl -s ${env.url}/api/v1/catalogs/<id>/approval -H "Authorization: Bearer ${env.keys.approver}" -H 'content-type: application/json' -d '{"decision":"APPROVE","approver":{"name":"Handläggare"}}'
   curl -s ${env.url}/health/ready
+  curl -s ${mtls} ${env.simulator.controlUrl}/orders     (the simulator's orders, over mTLS)
 Ctrl-C stops everything.`);
     await new Promise<void>((resolveStop) => {
       process.once('SIGINT', () => resolveStop());

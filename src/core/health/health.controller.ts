@@ -1,9 +1,9 @@
 import { MikroORM } from '@mikro-orm/core';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { ArchiveTarget, SigningProvider } from '../connectors/ports';
+import type { ArchiveTarget, ResultSinkBinding, SigningProvider } from '../connectors/ports';
 import { HUB_QUEUES, HubQueues } from '../queue/queues';
-import { ARCHIVE_TARGET, SIGNING_PROVIDER } from '../tokens';
+import { ARCHIVE_TARGET, RESULT_SINKS, SIGNING_PROVIDER } from '../tokens';
 
 interface Check {
   name: string;
@@ -32,6 +32,7 @@ export class HealthController {
     @Inject(HUB_QUEUES) private readonly queues: HubQueues,
     @Inject(SIGNING_PROVIDER) private readonly signingProvider: SigningProvider,
     @Inject(ARCHIVE_TARGET) private readonly archiveTarget: ArchiveTarget,
+    @Inject(RESULT_SINKS) private readonly resultSinks: ResultSinkBinding[],
   ) {}
 
   @Get('live')
@@ -58,7 +59,7 @@ export class HealthController {
           return `${workers.length} worker(s)`;
         }),
       ),
-      ...[this.signingProvider, this.archiveTarget].map((connector) =>
+      ...[this.signingProvider, this.archiveTarget, ...this.resultSinks.map((b) => b.sink)].map((connector) =>
         timed(`connector:${connector.name}`, async () => {
           const result = await connector.checkConnection();
           if (!result.ok) throw new Error(result.detail ?? 'not reachable');

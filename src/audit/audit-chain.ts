@@ -1,21 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../core/canonical-json';
 import type { CatalogEvent } from './catalog-event.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** Canonical JSON (sorted keys, no undefined) so the same content always hashes the same. */
-export function canonical(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 export interface ChainedContent {
   id: string;
@@ -31,7 +19,7 @@ export interface ChainedContent {
 
 /** The hash of one event: SHA-256 over its canonical content, which includes the previous hash. */
 export function eventHash(event: ChainedContent): string {
-  const content = canonical({
+  const content = canonicalJson({
     v: 1,
     id: event.id,
     catalogId: event.catalogId,

@@ -17,7 +17,7 @@ import { HUB_CONFIG, SIGNING_PROVIDER } from '../core/tokens';
 import { JobHandlerRegistry } from '../workflow/job-handlers';
 import { requestStep } from '../workflow/outbox';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
-import { canonical } from '../audit/audit-chain';
+import { canonicalJson } from '../core/canonical-json';
 import { RejectedEvidence, Signature, SigningSession, SigningSessionItem } from './signing.entities';
 import { bulkSigningSummary, signingSummary } from './visible-data';
 
@@ -89,7 +89,7 @@ export function normalizeEndUserIp(raw: string): string | null {
 
 /** Canonical manifest of a bulk order: its SHA-256 is what the teacher signs. */
 export function bulkManifest(items: { catalogId: string; documentSha256: string }[]): string {
-  return canonical({
+  return canonicalJson({
     type: 'grade-catalog-bulk-signature',
     version: 1,
     documents: [...items]

@@ -31,8 +31,6 @@ export const bankIdConnectorConfigSchema = z
     timeoutMs: z.number().int().positive().max(120_000).default(10_000),
     /** PEM file(s) of the CA(s) the signature certificate chain must lead to (verification trust anchor). */
     trustedRootPath: z.union([z.string().min(1), z.array(z.string().min(1)).nonempty()]),
-    /** Poll interval for collect; BankID asks for 2 s. */
-    collectIntervalMs: z.number().int().min(1000).default(2000),
   })
   .strict()
   .superRefine((config, context) => {

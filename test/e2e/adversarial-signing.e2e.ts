@@ -20,13 +20,26 @@ const OTHER_SAS_KEY = `other-sas-${Math.random().toString(36).slice(2)}-${Date.n
 
 /** Skatteverket test personal numbers (CC0), one fresh teacher per scenario so BankID's one-order-per-person rule never couples tests. */
 const TEACHER_POOL = [
-  '198001022386', '198001022394', '198001032385', '198001032393', '198001042384', '198001042392',
-  '198001052383', '198001052391', '198001062390', '198001062382', '198001072381', '198001072399',
-  '198001082380', '198001082398', '198001092389', '198001092397', '198001102386', '198001102394',
-  '198001112393', '198001112385', '198001122392', '198001122384', '198001132383', '198001139297',
-  '198001132391', '198001142382', '198001142390', '198001152399', '198001152381', '198001162380',
-  '198001162398', '198001172397', '198001172389', '198001182388', '198001182396', '198001192395',
-  '198001192387', '198001202384', '198001202392', '198001212391',
+  '198101012386', '198101012394', '198101022393', '198101032392', '198101032384', '198101042383',
+  '198101042391', '198101052390', '198101052382', '198101062399', '198101062381', '198101072380',
+  '198101079294', '198101072398', '198101082389', '198101082397', '198101092388', '198101092396',
+  '198101102385', '198101102393', '198101112392', '198101112384', '198101122391', '198101122383',
+  '198101132382', '198101132390', '198101142399', '198101142381', '198101152398', '198101152380',
+  '198101162397', '198101162389', '198101172388', '198101172396', '198101182395', '198101182387',
+  '198101192394', '198101199282', '198101192386', '198101202383', '198101202391', '198101212382',
+  '198101212390', '198101222381', '198101222399', '198101232380', '198101232398', '198101242397',
+  '198101242389', '198101252396', '198101252388', '198101262395', '198101262387', '198101272394',
+  '198101272386', '198101282385', '198101282393', '198101292384', '198101292392', '198101302399',
+  '198101302381', '198101312398', '198101312380', '198102012385', '198102012393', '198102022384',
+  '198102022392', '198102032383', '198102032391', '198102042382', '198102042390', '198102052399',
+  '198102052381', '198102062380', '198102062398', '198102072389', '198102072397', '198102082388',
+  '198102082396', '198102092387', '198102092395', '198102102392', '198102102384', '198102112391',
+  '198102112383', '198102122382', '198102122390', '198102132381', '198102132399', '198102142398',
+  '198102142380', '198102152397', '198102152389', '198102162388', '198102162396', '198102172387',
+  '198102179291', '198102172395', '198102182394', '198102182386', '198102192393', '198102192385',
+  '198102202390', '198102202382', '198102212399', '198102212381', '198102222398', '198102222380',
+  '198102232397', '198102232389', '198102242388', '198102242396', '198102252387', '198102259267',
+  '198102252395', '198102262386', '198102262394', '198102272393', '198102272385', '198102282384',
 ]; // prettier-ignore
 let nextTeacher = 0;
 function freshTeacher(): string {
@@ -371,7 +384,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         ['duplicate', { ...base, catalogIds: [a.id, a.id] }, ['/catalogIds']],
         ['duplicate in other case', { ...base, catalogIds: [a.id, a.id.toUpperCase()] }, ['/catalogIds']],
         ['non-UUID', { ...base, catalogIds: [a.id, 'not-a-uuid'] }, ['/catalogIds/1']],
-        ['number', { ...base, catalogIds: [a.id, 42] }, ['/catalogIds/1']],
+        ['number', { ...base, catalogIds: [a.id, 42] }, ['/catalogIds']],
         ['other client', { ...base, catalogIds: [a.id, foreign.id] }, ['/catalogIds/1']],
         ['other teacher', { ...base, catalogIds: [ofOtherTeacher.id, a.id] }, ['/catalogIds/0']],
         ['withdrawn', { ...base, catalogIds: [a.id, b.id, withdrawn.id] }, ['/catalogIds/2']],
@@ -512,7 +525,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
   describe('decline and withdraw', () => {
     it('decline bodies: wrong types, NUL, lone surrogates, bidi overrides, huge, unknown fields → 422 naming the field; never 500', async () => {
       const teacher = freshTeacher();
-      const c = await newCatalog([teacher]);
+      let c = await newCatalog([teacher]);
       const cases: [string, unknown, string[]][] = [
         ['empty object', {}, ['/reason', '/signerPersonalNumber']],
         ['array body', [teacher, 'x'], ['/reason', '/signerPersonalNumber']],
@@ -533,6 +546,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         const m = mismatch(label, r, 422, pointers);
         if (m) wrong.push(m);
         expect(scrub(r.text)).not.toMatch(PERSONAL_NUMBER_LIKE);
+        if (r.status < 300) c = await newCatalog([teacher]); // wrongly accepted: go on with a fresh one
       }
       expect(wrong).toEqual([]);
       expect((await catalogBody(c.id)).status).toBe('AWAITING_SIGNATURE');
@@ -540,7 +554,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
 
     it('withdraw bodies: non-object, NUL, lone surrogate, wrong types, unknown fields → 422 naming the field; catalog untouched', async () => {
       const teacher = freshTeacher();
-      const c = await newCatalog([teacher]);
+      let c = await newCatalog([teacher]);
       const cases: [string, unknown, string[]][] = [
         ['array body', ['Fel kurstillfälle'], ['']],
         ['null body', 'null', ['']],
@@ -555,6 +569,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         const r = await req('POST', `/api/v1/catalogs/${c.id}/withdraw`, body);
         const m = mismatch(label, r, 422, pointers);
         if (m) wrong.push(m);
+        if (r.status < 300) c = await newCatalog([teacher]); // wrongly accepted: go on with a fresh one
       }
       expect(wrong).toEqual([]);
       expect((await catalogBody(c.id)).status).toBe('AWAITING_SIGNATURE');
@@ -615,13 +630,12 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
 
   describe('approval bodies', () => {
     it('types, unknown (also nested) fields, huge strings and control characters → 422 naming the field; never 500; nothing decided', async () => {
-      const { id } = await signedCatalog();
+      let { id } = await signedCatalog();
       const decide = (body: unknown) => req('POST', `/api/v1/catalogs/${id}/approval`, body, hub.keys.approver);
       const cases: [string, unknown, string[]][] = [
         ['array body', [], ['/approver', '/decision']],
         ['decision number', { decision: 1, approver: { name: 'H' } }, ['/decision']],
         ['decision array', { decision: ['APPROVE'], approver: { name: 'H' } }, ['/decision']],
-        ['approver array', { decision: 'APPROVE', approver: ['H'] }, ['/approver']],
         ['approver.name number', { decision: 'APPROVE', approver: { name: 5 } }, ['/approver/name']],
         ['approver nested unknown', { decision: 'APPROVE', approver: { name: 'H', role: 'admin' } }, ['/approver/role']],
         ['approver.personalNumber huge', { decision: 'APPROVE', approver: { name: 'H', personalNumber: '1'.repeat(100_000) } }, ['/approver/personalNumber']],
@@ -639,6 +653,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         const m = mismatch(label, r, 422, pointers);
         if (m) wrong.push(m);
         expect(scrub(r.text)).not.toMatch(PERSONAL_NUMBER_LIKE);
+        if (r.status < 300) id = (await signedCatalog()).id; // wrongly decided: go on with a fresh one
       }
       expect(wrong).toEqual([]);
       const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from approvals where catalog_id = $1', [id]);
@@ -727,10 +742,14 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       expect(failed.qrData).toBeNull();
       expect((await catalogBody(c.id)).status).toBe('AWAITING_SIGNATURE');
       // The hub gave up on the order: BankID must not keep it pending (it would block the person).
-      expect((await sim.order(await orderRef(s.body.sessionId))).status).not.toBe('pending');
+      const orderAtBankId = (await sim.order(await orderRef(s.body.sessionId))).status;
       const again = await start(c.id, teacher);
-      expect({ status: again.status, detail: again.body?.detail }).toEqual({ status: 201, detail: undefined });
       if (again.status === 201) await req('DELETE', `/api/v1/signing-sessions/${again.body.sessionId}`);
+      expect({ orderAtBankId, restart: again.status, detail: again.body?.detail }).toEqual({
+        orderAtBankId: 'failed',
+        restart: 201,
+        detail: undefined,
+      });
     });
 
     it('completion whose signature verification fails: AWAITING_SIGNATURE, nothing signed, clear status, no personal number in the timeline, SAS can sign again', async () => {

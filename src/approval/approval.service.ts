@@ -9,7 +9,9 @@ import { normalizePersonalNumber } from '../catalogs/validation/validate-catalog
 import { ApiClient, coversSchoolUnit } from '../core/auth/api-clients';
 import { HubConfig, signingRulesFor } from '../core/config/config.schema';
 import type { EvidenceVerification, SigningCompletion } from '../core/connectors/ports';
+import { forUpdate } from '../core/database/locking';
 import { Problem } from '../core/http/problem';
+import { parseText } from '../core/http/text-input';
 import { HUB_CONFIG } from '../core/tokens';
 import { ResultNotifier } from '../delivery/result-notifier.service';
 import { Signature, SigningSession, SigningSessionItem } from '../signing/signing.entities';
@@ -18,9 +20,6 @@ import { approvalSummary } from '../signing/visible-data';
 import { requestStep } from '../workflow/outbox';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
 import { Approval, APPROVAL_DECISIONS, ApprovalDecision } from './approval.entities';
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 interface ApprovalRequest {
   decision: ApprovalDecision;
@@ -94,7 +93,8 @@ export class ApprovalService implements OnModuleInit {
       return { kind: 'signing', session };
     }
     const approval = await em.fork().transactional(async (tx) => {
-      const current = await this.assertMayDecide(tx, client, catalogId, request);
+      // Locked: of two racing decisions the second waits, then sees the first and gets a 409.
+      const current = await this.assertMayDecide(tx, client, catalogId, request, true);
       return this.applyDecision(
         tx,
         current,
@@ -114,9 +114,10 @@ export class ApprovalService implements OnModuleInit {
     client: ApiClient,
     catalogId: string,
     request: ApprovalRequest,
+    lock = false,
   ): Promise<Catalog> {
     const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
-      ? await em.findOne(Catalog, catalogId)
+      ? await em.findOne(Catalog, catalogId, lock ? forUpdate(this.config.database.url) : {})
       : null;
     if (
       !catalog ||
@@ -202,7 +203,7 @@ export class ApprovalService implements OnModuleInit {
     completion: SigningCompletion,
     verification: EvidenceVerification,
   ): Promise<void> {
-    const catalog = await tx.findOneOrFail(Catalog, session.catalog.id);
+    const catalog = await tx.findOneOrFail(Catalog, session.catalog.id, forUpdate(this.config.database.url));
     const pending = session.pendingDecision!;
     if (catalog.status !== 'AWAITING_APPROVAL') {
       recordEvent(tx, catalog.id, 'approval.ignored', WORKER_ACTOR, {
@@ -230,7 +231,10 @@ export class ApprovalService implements OnModuleInit {
 
 function parseApprovalRequest(body: unknown): ApprovalRequest {
   const errors: ValidationIssue[] = [];
-  const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+  if (!isObject)
+    errors.push({ pointer: '', code: 'invalid_type', detail: 'The request body must be a JSON object.' });
+  const b = (isObject ? body : {}) as Record<string, unknown>;
   if (!APPROVAL_DECISIONS.includes(b.decision as ApprovalDecision)) {
     errors.push({
       pointer: '/decision',
@@ -241,6 +245,7 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
   const approver = (b.approver && typeof b.approver === 'object' ? b.approver : undefined) as
     Record<string, unknown> | undefined;
   let personalNumber: string | undefined;
+  let name: string | undefined;
   if (!approver) {
     errors.push({
       pointer: '/approver',
@@ -248,14 +253,18 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
       detail: 'approver { name, personalNumber? } is required.',
     });
   } else {
-    if (typeof approver.name !== 'string' || approver.name.trim() === '') {
-      errors.push({ pointer: '/approver/name', code: 'required', detail: 'approver.name is required.' });
-    } else if (approver.name.trim().length > 200 || CONTROL_CHARS.test(approver.name)) {
-      errors.push({
-        pointer: '/approver/name',
-        code: 'invalid_value',
-        detail: 'approver.name must be at most 200 characters without control characters.',
-      });
+    name = parseText(approver.name, '/approver/name', errors, {
+      max: 200,
+      required: true,
+      what: 'approver.name',
+    });
+    for (const key of Object.keys(approver)) {
+      if (!['name', 'personalNumber'].includes(key))
+        errors.push({
+          pointer: `/approver/${key}`,
+          code: 'unknown_field',
+          detail: `Unknown field "approver.${key}".`,
+        });
     }
     if (approver.personalNumber !== undefined) {
       const normalized =
@@ -271,22 +280,13 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
       } else personalNumber = normalized.value;
     }
   }
-  if (
-    b.comment !== undefined &&
-    (typeof b.comment !== 'string' || b.comment.length > 2000 || b.comment.includes('\u0000'))
-  ) {
-    errors.push({
-      pointer: '/comment',
-      code: 'invalid_type',
-      detail: 'comment must be a string of at most 2000 characters without NUL.',
-    });
-  } else if (b.decision === 'REJECT' && (typeof b.comment !== 'string' || b.comment.trim() === '')) {
-    errors.push({
-      pointer: '/comment',
-      code: 'required',
-      detail: 'A rejection needs a comment telling the SAS what to correct.',
-    });
-  }
+  const comment = parseText(b.comment, '/comment', errors, {
+    max: 2000,
+    multiline: true,
+    // A rejection tells the SAS what to correct.
+    required: b.decision === 'REJECT',
+    what: 'comment',
+  });
   if (b.endUserIp !== undefined && typeof b.endUserIp !== 'string') {
     errors.push({ pointer: '/endUserIp', code: 'invalid_type', detail: 'endUserIp must be a string.' });
   }
@@ -297,8 +297,8 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
   if (errors.length > 0) throw Problem.validation(errors);
   return {
     decision: b.decision as ApprovalDecision,
-    approver: { name: String(approver!.name).trim(), personalNumber },
-    comment: typeof b.comment === 'string' && b.comment.trim() !== '' ? b.comment.trim() : undefined,
+    approver: { name: name!, personalNumber },
+    comment,
     endUserIp: b.endUserIp as string | undefined,
   };
 }

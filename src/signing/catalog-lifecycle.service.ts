@@ -1,11 +1,15 @@
 import { MikroORM } from '@mikro-orm/core';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EventActor } from '../audit/events';
 import { Catalog, Signer } from '../catalogs/catalog.entities';
 import { transition } from '../catalogs/catalog-transitions';
 import type { ValidationIssue } from '../catalogs/catalog.types';
 import { ApiClient } from '../core/auth/api-clients';
+import type { HubConfig } from '../core/config/config.schema';
+import { forUpdate } from '../core/database/locking';
 import { Problem } from '../core/http/problem';
+import { parseText } from '../core/http/text-input';
+import { HUB_CONFIG } from '../core/tokens';
 import { ResultNotifier } from '../delivery/result-notifier.service';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
 import { findOwnCatalog, parsePersonalNumberField, SigningService } from './signing.service';
@@ -17,6 +21,7 @@ const MAX_REASON = 2000;
 export class CatalogLifecycleService {
   constructor(
     private readonly orm: MikroORM,
+    @Inject(HUB_CONFIG) private readonly config: HubConfig,
     private readonly signing: SigningService,
     private readonly results: ResultNotifier,
     private readonly dispatcher: OutboxDispatcher,
@@ -25,7 +30,7 @@ export class CatalogLifecycleService {
   /** A grading teacher refuses to sign (POST /catalogs/{id}/decline): → DECLINED, the SAS is told why. */
   async decline(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Catalog> {
     const errors: ValidationIssue[] = [];
-    const b = plainObject(body);
+    const b = plainObject(body, errors);
     const personalNumber = parsePersonalNumberField(b.signerPersonalNumber, '/signerPersonalNumber', errors);
     const reason = parseReason(b.reason, true, errors);
     unknownFields(b, ['signerPersonalNumber', 'reason'], errors);
@@ -55,10 +60,17 @@ export class CatalogLifecycleService {
         'This teacher has already signed the catalog; a signed catalog cannot be declined.',
       );
     this.assertStatus(catalog, ['AWAITING_SIGNATURE'], 'declined');
-    await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog declined');
+    // The status change comes first, under the catalog's row lock, so a signature completing at the
+    // same moment either lands before it (then this is a 409) or finds the catalog DECLINED.
     const updated = await em.fork().transactional(async (tx) => {
-      const current = await tx.findOneOrFail(Catalog, catalog.id);
+      const current = await tx.findOneOrFail(Catalog, catalog.id, forUpdate(this.config.database.url));
       this.assertStatus(current, ['AWAITING_SIGNATURE'], 'declined');
+      const currentSigner = await tx.findOneOrFail(Signer, signer.id, { refresh: true });
+      if (currentSigner.signedAt) {
+        throw Problem.conflict(
+          'This teacher has already signed the catalog; a signed catalog cannot be declined.',
+        );
+      }
       transition(tx, current, 'DECLINED', actor, { reason, signer: signer.id, role: signer.role });
       this.results.enqueue(tx, current, 'catalog.declined', {
         reason,
@@ -67,6 +79,7 @@ export class CatalogLifecycleService {
       });
       return current;
     });
+    await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog declined');
     this.dispatcher.nudge();
     return updated;
   }
@@ -74,7 +87,7 @@ export class CatalogLifecycleService {
   /** The SAS withdraws a catalog before it is signed (POST /catalogs/{id}/withdraw): → WITHDRAWN. */
   async withdraw(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Catalog> {
     const errors: ValidationIssue[] = [];
-    const b = plainObject(body);
+    const b = plainObject(body, errors);
     const reason = parseReason(b.reason, false, errors);
     unknownFields(b, ['reason'], errors);
     if (errors.length > 0) throw Problem.validation(errors);
@@ -82,14 +95,15 @@ export class CatalogLifecycleService {
     const catalog = await findOwnCatalog(em, client, catalogId);
     const allowed = ['RECEIVED', 'AWAITING_SIGNATURE'] as const;
     this.assertStatus(catalog, allowed, 'withdrawn');
-    await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog withdrawn');
     const updated = await em.fork().transactional(async (tx) => {
-      const current = await tx.findOneOrFail(Catalog, catalog.id);
+      const current = await tx.findOneOrFail(Catalog, catalog.id, forUpdate(this.config.database.url));
       this.assertStatus(current, allowed, 'withdrawn');
       transition(tx, current, 'WITHDRAWN', actor, reason ? { reason } : undefined);
       this.results.enqueue(tx, current, 'catalog.withdrawn', reason ? { reason } : {});
       return current;
     });
+    // Orders still open at BankID are cancelled once the catalog can no longer be signed.
+    await this.signing.cancelSessionsFor(catalog.id, actor, 'catalog withdrawn');
     this.dispatcher.nudge();
     return updated;
   }
@@ -103,21 +117,17 @@ export class CatalogLifecycleService {
   }
 }
 
-function plainObject(body: unknown): Record<string, unknown> {
-  return (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+/** A JSON object body; an absent body counts as {} (withdraw has only optional fields). */
+function plainObject(body: unknown, errors: ValidationIssue[]): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (typeof body === 'object' && body !== null && !Array.isArray(body))
+    return body as Record<string, unknown>;
+  errors.push({ pointer: '', code: 'invalid_type', detail: 'The request body must be a JSON object.' });
+  return {};
 }
 
 function parseReason(value: unknown, required: boolean, errors: ValidationIssue[]): string | undefined {
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_REASON) {
-    errors.push({
-      pointer: '/reason',
-      code: required ? 'required' : 'invalid_type',
-      detail: `reason must be a non-empty string of at most ${MAX_REASON} characters.`,
-    });
-    return undefined;
-  }
-  return value.trim();
+  return parseText(value, '/reason', errors, { max: MAX_REASON, required, multiline: true, what: 'reason' });
 }
 
 function unknownFields(b: Record<string, unknown>, known: string[], errors: ValidationIssue[]): void {

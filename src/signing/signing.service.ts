@@ -12,7 +12,9 @@ import { ApiClient } from '../core/auth/api-clients';
 import { HubConfig, signingRulesFor } from '../core/config/config.schema';
 import type { EvidenceVerification, SigningCompletion, SigningProvider } from '../core/connectors/ports';
 import { ConnectorError } from '../core/errors';
+import { forUpdate } from '../core/database/locking';
 import { Problem } from '../core/http/problem';
+import { hasUnsafeCharacters } from '../core/http/text-input';
 import { HUB_CONFIG, SIGNING_PROVIDER } from '../core/tokens';
 import { JobHandlerRegistry } from '../workflow/job-handlers';
 import { requestStep } from '../workflow/outbox';
@@ -124,7 +126,7 @@ export class SigningService implements OnModuleInit {
   onModuleInit(): void {
     this.jobs.register('signing.collect', {
       handle: ({ sessionId, poll }) => this.collect(sessionId, poll),
-      onGiveUp: ({ sessionId }, error) => this.failSession(sessionId, 'collectFailed', error.message),
+      onGiveUp: ({ sessionId }, error) => this.giveUpCollecting(sessionId, error),
     });
   }
 
@@ -488,7 +490,8 @@ export class SigningService implements OnModuleInit {
       return;
     }
     await this.orm.em.fork().transactional(async (tx) => {
-      const current = await tx.findOneOrFail(SigningSession, sessionId);
+      // Locked: a cancel or failure racing this completion waits, then sees it COMPLETE.
+      const current = await tx.findOneOrFail(SigningSession, sessionId, forUpdate(this.config.database.url));
       if (current.status !== 'PENDING') return;
       current.status = 'COMPLETE';
       current.activePerson = null;
@@ -508,10 +511,15 @@ export class SigningService implements OnModuleInit {
     completion: SigningCompletion,
     verification: EvidenceVerification,
   ): Promise<void> {
-    const items = await tx.find(SigningSessionItem, { session }, { populate: ['catalog', 'signer'] });
+    const items = await tx.find(
+      SigningSessionItem,
+      { session },
+      { populate: ['signer'], orderBy: { catalog: 'asc' } },
+    );
     const now = new Date();
     for (const item of items) {
-      const catalog = item.catalog;
+      // The catalog's row lock orders this against withdraw, decline and other signers (in id order: no deadlock).
+      const catalog = await tx.findOneOrFail(Catalog, item.catalog.id, forUpdate(this.config.database.url));
       const signer = item.signer;
       if (
         !signer ||
@@ -567,7 +575,7 @@ export class SigningService implements OnModuleInit {
     eventType = 'signing.failed',
   ): Promise<void> {
     await this.orm.em.fork().transactional(async (tx) => {
-      const current = await tx.findOne(SigningSession, sessionId);
+      const current = await tx.findOne(SigningSession, sessionId, forUpdate(this.config.database.url));
       if (!current || current.status !== 'PENDING') return;
       current.status = status;
       current.hintCode = hintCode;
@@ -580,9 +588,16 @@ export class SigningService implements OnModuleInit {
     });
   }
 
-  /** Kept for the job catalogue's give-up path. */
-  private failSession(sessionId: string, hintCode: string, reason: string): Promise<void> {
-    return this.finishSession(sessionId, 'FAILED', hintCode, reason);
+  /**
+   * Collecting gave up (e.g. a permanent BankID error): cancel the order at BankID too, or it would
+   * keep the person busy and block the SAS's next attempt with alreadyInProgress.
+   */
+  private async giveUpCollecting(sessionId: string, error: Error): Promise<void> {
+    const session = await this.orm.em.fork().findOne(SigningSession, sessionId);
+    if (session?.status === 'PENDING' && session.orderRef) {
+      await this.provider.cancel(session.orderRef).catch(ignoreGoneOrder);
+    }
+    await this.finishSession(sessionId, 'FAILED', 'collectFailed', error.message);
   }
 
   private view(session: SigningSession, catalogIds: string[]): SessionView {
@@ -683,6 +698,7 @@ function parseStartRequest(body: unknown, bulk = false): StartSessionRequest & {
       ok =
         typeof b.returnUrl === 'string' &&
         b.returnUrl.length <= 2000 &&
+        !hasUnsafeCharacters(b.returnUrl) &&
         new URL(b.returnUrl).protocol === 'https:';
     } catch {
       ok = false;
@@ -712,13 +728,15 @@ function parseStartRequest(body: unknown, bulk = false): StartSessionRequest & {
         code: 'too_many',
         detail: `At most ${MAX_BULK_CATALOGS} catalogs in one BankID order.`,
       });
-    } else if (new Set(b.catalogIds).size !== b.catalogIds.length) {
+    } else if (
+      new Set((b.catalogIds as string[]).map((id) => id.toLowerCase())).size !== b.catalogIds.length
+    ) {
       errors.push({
         pointer: '/catalogIds',
         code: 'duplicate',
         detail: 'catalogIds must not repeat a catalog.',
       });
-    } else catalogIds = b.catalogIds as string[];
+    } else catalogIds = (b.catalogIds as string[]).map((id) => id.toLowerCase());
   }
   const known = new Set([
     'endUserIp',

@@ -98,6 +98,20 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
     sim = new SimulatorControl(hub.simulator);
   }, 120_000);
 
+  /** A test that wrongly got a session started must not leave it pending (faults and BankID orders are shared). */
+  afterEach(async () => {
+    const pending = await hub.db.query<{ id: string; client_id: string }>(
+      "select id, client_id from signing_sessions where status = 'PENDING'",
+    );
+    for (const row of pending)
+      await req(
+        'DELETE',
+        `/api/v1/signing-sessions/${row.id}`,
+        undefined,
+        row.client_id === 'other-sas' ? OTHER_SAS_KEY : hub.keys.sas,
+      );
+  });
+
   afterAll(async () => {
     sim?.close();
     await hub?.stop();
@@ -130,7 +144,12 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       /* not JSON */
     }
     seenTexts.push(text);
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, body: parsed };
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      text,
+      body: parsed,
+    };
   }
 
   const pointersOf = (r: Raw) =>
@@ -158,7 +177,8 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
     for (;;) {
       const body = await catalogBody(id, key);
       if (statuses.includes(body.status)) return body;
-      if (Date.now() > deadline) throw new Error(`catalog ${id} stayed ${body.status}; wanted ${statuses.join('|')}`);
+      if (Date.now() > deadline)
+        throw new Error(`catalog ${id} stayed ${body.status}; wanted ${statuses.join('|')}`);
       await sleep(100);
     }
   }
@@ -196,9 +216,10 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
   const bulk = (body: unknown, key = hub.keys.sas) => req('POST', '/api/v1/signing-sessions', body, key);
 
   async function orderRef(sessionId: string): Promise<string> {
-    const rows = await hub.db.query<{ order_ref: string }>('select order_ref from signing_sessions where id = $1', [
-      sessionId,
-    ]);
+    const rows = await hub.db.query<{ order_ref: string }>(
+      'select order_ref from signing_sessions where id = $1',
+      [sessionId],
+    );
     return rows[0]?.order_ref ?? '';
   }
 
@@ -295,7 +316,11 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         if (m) wrong.push(m);
       }
       for (const odd of ['not-a-uuid', '-'.repeat(36), '%00', 'x'.repeat(500)]) {
-        const m = mismatch(`GET ${odd.slice(0, 20)}`, await req('GET', `/api/v1/signing-sessions/${odd}`), 404);
+        const m = mismatch(
+          `GET ${odd.slice(0, 20)}`,
+          await req('GET', `/api/v1/signing-sessions/${odd}`),
+          404,
+        );
         if (m) wrong.push(m);
       }
       expect(wrong).toEqual([]);
@@ -375,7 +400,10 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const withdrawn = await newCatalog([teacher]);
       expect((await req('POST', `/api/v1/catalogs/${withdrawn.id}/withdraw`, {})).status).toBe(200);
       const base = { signerPersonalNumber: teacher, endUserIp: '192.0.2.10' };
-      const fifty1 = Array.from({ length: 51 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      const fifty1 = Array.from(
+        { length: 51 },
+        (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      );
       const cases: [string, unknown, string[]][] = [
         ['empty', { ...base, catalogIds: [] }, ['/catalogIds']],
         ['missing', { ...base }, ['/catalogIds']],
@@ -417,7 +445,11 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const s = await start(two.id, t1);
       await sim.act(await orderRef(s.body.sessionId), 'sign');
       await untilSession(s.body.sessionId, (v) => v.status === 'COMPLETE');
-      const r = await bulk({ signerPersonalNumber: t1, endUserIp: '192.0.2.10', catalogIds: [mine.id, two.id] });
+      const r = await bulk({
+        signerPersonalNumber: t1,
+        endUserIp: '192.0.2.10',
+        catalogIds: [mine.id, two.id],
+      });
       expect(mismatch('signed already', r, 422, ['/catalogIds/1'])).toBeNull();
       expect(pointersOf(r)).toEqual(['/catalogIds/1 not_signable']);
     });
@@ -431,7 +463,11 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const catalogs = await Promise.all(Array.from({ length: 4 }, () => newCatalog([teacher])));
       const results = await Promise.all([
         ...catalogs.map((c) => start(c.id, teacher)),
-        bulk({ signerPersonalNumber: teacher, endUserIp: '192.0.2.10', catalogIds: catalogs.map((c) => c.id) }),
+        bulk({
+          signerPersonalNumber: teacher,
+          endUserIp: '192.0.2.10',
+          catalogIds: catalogs.map((c) => c.id),
+        }),
       ]);
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([201, 409, 409, 409, 409]);
@@ -457,13 +493,19 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         ]); // prettier-ignore
         const statuses = results.map((r) => r.status).sort();
         if (statuses.join() !== '201,409')
-          problems.push(`round ${round}: ${results.map((r) => `${r.status} ${r.body?.detail ?? ''}`).join(' | ')}`);
-        const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from approvals where catalog_id = $1', [id]);
+          problems.push(
+            `round ${round}: ${results.map((r) => `${r.status} ${r.body?.detail ?? ''}`).join(' | ')}`,
+          );
+        const [row] = await hub.db.query<{ n: number }>(
+          'select count(*)::int as n from approvals where catalog_id = $1',
+          [id],
+        );
         if (Number(row.n) !== 1) problems.push(`round ${round}: ${row.n} approvals stored`);
         const body = await catalogBody(id);
         const winner = results.find((r) => r.status === 201)?.body?.decision;
         const expected = winner === 'APPROVE' ? ['DELIVERING', 'COMPLETED'] : ['REJECTED'];
-        if (winner && !expected.includes(body.status)) problems.push(`round ${round}: ${winner} won but status ${body.status}`);
+        if (winner && !expected.includes(body.status))
+          problems.push(`round ${round}: ${winner} won but status ${body.status}`);
       }
       expect(problems).toEqual([]);
     });
@@ -471,12 +513,20 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
     it('double approval (sequential and concurrent): the second is a clear 409, one approval stored', async () => {
       const { id } = await signedCatalog();
       const approve = () =>
-        req('POST', `/api/v1/catalogs/${id}/approval`, { decision: 'APPROVE', approver: { name: 'Handläggare' } }, hub.keys.approver);
+        req(
+          'POST',
+          `/api/v1/catalogs/${id}/approval`,
+          { decision: 'APPROVE', approver: { name: 'Handläggare' } },
+          hub.keys.approver,
+        );
       const both = await Promise.all([approve(), approve()]);
       expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
       const again = await approve();
       expect(mismatch('third approval', again, 409)).toBeNull();
-      const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from approvals where catalog_id = $1', [id]);
+      const [row] = await hub.db.query<{ n: number }>(
+        'select count(*)::int as n from approvals where catalog_id = $1',
+        [id],
+      );
       expect(Number(row.n)).toBe(1);
     });
 
@@ -493,10 +543,14 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
           await sim.act(ref, 'sign');
           await sleep((i * 47) % 350);
           const w = await req('POST', `/api/v1/catalogs/${c.id}/withdraw`, { reason: 'Fel kurstillfälle' });
-          if (![200, 409].includes(w.status)) problems.push(`round ${i}: withdraw → ${w.status} ${w.body?.detail}`);
+          if (![200, 409].includes(w.status))
+            problems.push(`round ${i}: withdraw → ${w.status} ${w.body?.detail}`);
           await sleep(1500); // let any collect in flight finish
           const body = await catalogBody(c.id);
-          const [sessionRow] = await hub.db.query<{ status: string }>('select status from signing_sessions where id = $1', [s.body.sessionId]);
+          const [sessionRow] = await hub.db.query<{ status: string }>(
+            'select status from signing_sessions where id = $1',
+            [s.body.sessionId],
+          );
           const signatures = await signaturesOf(c.id);
           const types: string[] = body.timeline.map((e: any) => e.type);
           const cancelled = types.includes('signing.cancelled');
@@ -506,10 +560,15 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
             if (signatures !== 0) problems.push(`round ${i}: WITHDRAWN with ${signatures} signature(s)`);
             if (completed) problems.push(`round ${i}: WITHDRAWN with a signing.completed event`);
           } else if (w.status === 409) {
-            if (body.status !== 'AWAITING_APPROVAL') problems.push(`round ${i}: withdraw 409 but ${body.status}`);
-            if (sessionRow.status !== 'COMPLETE') problems.push(`round ${i}: signed but session ${sessionRow.status}`);
+            if (body.status !== 'AWAITING_APPROVAL')
+              problems.push(`round ${i}: withdraw 409 but ${body.status}`);
+            if (sessionRow.status !== 'COMPLETE')
+              problems.push(`round ${i}: signed but session ${sessionRow.status}`);
             if (cancelled) problems.push(`round ${i}: AWAITING_APPROVAL with a signing.cancelled event`);
-            if (types.includes('catalog.withdrawn') || body.timeline.some((e: any) => e.data?.to === 'WITHDRAWN'))
+            if (
+              types.includes('catalog.withdrawn') ||
+              body.timeline.some((e: any) => e.data?.to === 'WITHDRAWN')
+            )
               problems.push(`round ${i}: AWAITING_APPROVAL with a WITHDRAWN event`);
           }
           if (signatures > 0 && sessionRow.status !== 'COMPLETE')
@@ -528,7 +587,7 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       let c = await newCatalog([teacher]);
       const cases: [string, unknown, string[]][] = [
         ['empty object', {}, ['/reason', '/signerPersonalNumber']],
-        ['array body', [teacher, 'x'], ['/reason', '/signerPersonalNumber']],
+        ['array body', [teacher, 'x'], ['', '/reason', '/signerPersonalNumber']],
         ['reason number', { signerPersonalNumber: teacher, reason: 5 }, ['/reason']],
         ['reason whitespace', { signerPersonalNumber: teacher, reason: '   ' }, ['/reason']],
         ['reason huge', { signerPersonalNumber: teacher, reason: 'x'.repeat(100_000) }, ['/reason']],
@@ -575,6 +634,33 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       expect((await catalogBody(c.id)).status).toBe('AWAITING_SIGNATURE');
     });
 
+    it('a refused decline/withdraw (bad reason) leaves the pending BankID signing alone', async () => {
+      const teacher = freshTeacher();
+      const c = await newCatalog([teacher]);
+      const s = await start(c.id, teacher);
+      expect(s.status).toBe(201);
+      const declined = await req('POST', `/api/v1/catalogs/${c.id}/decline`, {
+        signerPersonalNumber: teacher,
+        reason: 'Fel\u0000betyg',
+      });
+      const withdrawn = await req('POST', `/api/v1/catalogs/${c.id}/withdraw`, { reason: 'Fel\u0000' });
+      const after = {
+        decline: declined.status,
+        withdraw: withdrawn.status,
+        catalog: (await catalogBody(c.id)).status,
+        session: (await session(s.body.sessionId)).status,
+        bankIdOrder: (await sim.order(await orderRef(s.body.sessionId))).status,
+      };
+      expect(after).toEqual({
+        decline: 422,
+        withdraw: 422,
+        catalog: 'AWAITING_SIGNATURE',
+        session: 'PENDING',
+        bankIdOrder: 'pending',
+      });
+      await req('DELETE', `/api/v1/signing-sessions/${s.body.sessionId}`);
+    });
+
     it('wrong states: withdraw after signing, decline after signing, decline of a withdrawn catalog, decline by the principal → clear 409/422', async () => {
       const signed = await signedCatalog();
       const teacher = freshTeacher();
@@ -589,25 +675,44 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         const m = mismatch(label, r, status, pointers);
         if (m) wrong.push(m);
       };
-      check('withdraw AWAITING_APPROVAL', await req('POST', `/api/v1/catalogs/${signed.id}/withdraw`, {}), 409);
+      check(
+        'withdraw AWAITING_APPROVAL',
+        await req('POST', `/api/v1/catalogs/${signed.id}/withdraw`, {}),
+        409,
+      );
       check(
         'decline AWAITING_APPROVAL',
-        await req('POST', `/api/v1/catalogs/${signed.id}/decline`, { signerPersonalNumber: signed.teacher, reason: 'x' }),
+        await req('POST', `/api/v1/catalogs/${signed.id}/decline`, {
+          signerPersonalNumber: signed.teacher,
+          reason: 'x',
+        }),
         409,
       );
       check('withdraw twice', await req('POST', `/api/v1/catalogs/${withdrawn.id}/withdraw`, {}), 409);
       const wTeacher = (await catalogBody(withdrawn.id)).signers[0].personalNumber;
       check(
         'decline WITHDRAWN',
-        await req('POST', `/api/v1/catalogs/${withdrawn.id}/decline`, { signerPersonalNumber: wTeacher, reason: 'x' }),
+        await req('POST', `/api/v1/catalogs/${withdrawn.id}/decline`, {
+          signerPersonalNumber: wTeacher,
+          reason: 'x',
+        }),
         409,
       );
       check(
         'decline other client',
-        await req('POST', `/api/v1/catalogs/${signed.id}/decline`, { signerPersonalNumber: signed.teacher, reason: 'x' }, OTHER_SAS_KEY),
+        await req(
+          'POST',
+          `/api/v1/catalogs/${signed.id}/decline`,
+          { signerPersonalNumber: signed.teacher, reason: 'x' },
+          OTHER_SAS_KEY,
+        ),
         404,
       );
-      check('withdraw other client', await req('POST', `/api/v1/catalogs/${withdrawn.id}/withdraw`, {}, OTHER_SAS_KEY), 404);
+      check(
+        'withdraw other client',
+        await req('POST', `/api/v1/catalogs/${withdrawn.id}/withdraw`, {}, OTHER_SAS_KEY),
+        404,
+      );
       if (withPrincipal) {
         const principal = withPrincipal.signers.find((s: any) => s.role !== 'GRADING_TEACHER');
         if (principal)
@@ -631,9 +736,10 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
   describe('approval bodies', () => {
     it('types, unknown (also nested) fields, huge strings and control characters → 422 naming the field; never 500; nothing decided', async () => {
       let { id } = await signedCatalog();
-      const decide = (body: unknown) => req('POST', `/api/v1/catalogs/${id}/approval`, body, hub.keys.approver);
+      const decide = (body: unknown) =>
+        req('POST', `/api/v1/catalogs/${id}/approval`, body, hub.keys.approver);
       const cases: [string, unknown, string[]][] = [
-        ['array body', [], ['/approver', '/decision']],
+        ['array body', [], ['', '/approver', '/decision']],
         ['decision number', { decision: 1, approver: { name: 'H' } }, ['/decision']],
         ['decision array', { decision: ['APPROVE'], approver: { name: 'H' } }, ['/decision']],
         ['approver.name number', { decision: 'APPROVE', approver: { name: 5 } }, ['/approver/name']],
@@ -656,7 +762,10 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         if (r.status < 300) id = (await signedCatalog()).id; // wrongly decided: go on with a fresh one
       }
       expect(wrong).toEqual([]);
-      const [row] = await hub.db.query<{ n: number }>('select count(*)::int as n from approvals where catalog_id = $1', [id]);
+      const [row] = await hub.db.query<{ n: number }>(
+        'select count(*)::int as n from approvals where catalog_id = $1',
+        [id],
+      );
       expect(Number(row.n)).toBe(0);
       expect((await catalogBody(id)).status).toBe('AWAITING_APPROVAL');
     });
@@ -667,8 +776,21 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const body = { decision: 'APPROVE', approver: { name: 'Handläggare' } };
       const wrong: string[] = [];
       for (const [label, r, status] of [
-        ['AWAITING_SIGNATURE', await req('POST', `/api/v1/catalogs/${c.id}/approval`, body, hub.keys.approver), 409],
-        ['unknown', await req('POST', '/api/v1/catalogs/00000000-0000-4000-8000-000000000000/approval', body, hub.keys.approver), 404],
+        [
+          'AWAITING_SIGNATURE',
+          await req('POST', `/api/v1/catalogs/${c.id}/approval`, body, hub.keys.approver),
+          409,
+        ],
+        [
+          'unknown',
+          await req(
+            'POST',
+            '/api/v1/catalogs/00000000-0000-4000-8000-000000000000/approval',
+            body,
+            hub.keys.approver,
+          ),
+          404,
+        ],
         ['sas key', await req('POST', `/api/v1/catalogs/${c.id}/approval`, body, hub.keys.sas), 403],
         ['admin key', await req('POST', `/api/v1/catalogs/${c.id}/approval`, body, hub.keys.admin), 403],
         ['no key', await req('POST', `/api/v1/catalogs/${c.id}/approval`, body, null), 401],
@@ -689,20 +811,23 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       [408, 'requestTimeout'],
       [504, 'http504'],
       [500, 'internalError'],
-    ])('/sign answers %i %s → 503 problem+json to the SAS, nothing pending, person released', async (status, code) => {
-      const teacher = freshTeacher();
-      const c = await newCatalog([teacher]);
-      await sim.fault('sign', status, code);
-      const r = await start(c.id, teacher);
-      expect(mismatch('start', r, 503)).toBeNull();
-      expect(String(r.body.detail)).toContain('bankid.');
-      expect(scrub(r.text)).not.toMatch(PERSONAL_NUMBER_LIKE);
-      expect(await pendingFor(teacher)).toBe(0);
-      expect((await catalogBody(c.id)).status).toBe('AWAITING_SIGNATURE');
-      const again = await start(c.id, teacher);
-      expect(again.status).toBe(201);
-      await req('DELETE', `/api/v1/signing-sessions/${again.body.sessionId}`);
-    });
+    ])(
+      '/sign answers %i %s → 503 problem+json to the SAS, nothing pending, person released',
+      async (status, code) => {
+        const teacher = freshTeacher();
+        const c = await newCatalog([teacher]);
+        await sim.fault('sign', status, code);
+        const r = await start(c.id, teacher);
+        expect(mismatch('start', r, 503)).toBeNull();
+        expect(String(r.body.detail)).toContain('bankid.');
+        expect(scrub(r.text)).not.toMatch(PERSONAL_NUMBER_LIKE);
+        expect(await pendingFor(teacher)).toBe(0);
+        expect((await catalogBody(c.id)).status).toBe('AWAITING_SIGNATURE');
+        const again = await start(c.id, teacher);
+        expect(again.status).toBe(201);
+        await req('DELETE', `/api/v1/signing-sessions/${again.body.sessionId}`);
+      },
+    );
 
     it('/sign answers 400 invalidParameters (permanent) → 502 problem+json, person released, next start works', async () => {
       const teacher = freshTeacher();
@@ -758,7 +883,9 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const c = await newCatalog([teacher]);
       const s = await start(c.id, teacher);
       const ref = await orderRef(s.body.sessionId);
-      expect((await sim.act(ref, 'sign', { personalNumber: impostor, ignoreRequirement: true })).status).toBe(200);
+      expect((await sim.act(ref, 'sign', { personalNumber: impostor, ignoreRequirement: true })).status).toBe(
+        200,
+      );
       const failed = await untilSession(s.body.sessionId, (v) => v.status !== 'PENDING');
       expect(failed).toMatchObject({ status: 'FAILED', hintCode: 'verificationFailed', qrData: null });
       expect(failed.message.code).not.toBe('COMPLETE');
@@ -780,9 +907,16 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const teacher = freshTeacher();
       const impostor = freshTeacher();
       const cs = await Promise.all([newCatalog([teacher]), newCatalog([teacher]), newCatalog([teacher])]);
-      const s = await bulk({ signerPersonalNumber: teacher, endUserIp: '192.0.2.10', catalogIds: cs.map((c) => c.id) });
+      const s = await bulk({
+        signerPersonalNumber: teacher,
+        endUserIp: '192.0.2.10',
+        catalogIds: cs.map((c) => c.id),
+      });
       expect(s.status).toBe(201);
-      await sim.act(await orderRef(s.body.sessionId), 'sign', { personalNumber: impostor, ignoreRequirement: true });
+      await sim.act(await orderRef(s.body.sessionId), 'sign', {
+        personalNumber: impostor,
+        ignoreRequirement: true,
+      });
       const failed = await untilSession(s.body.sessionId, (v) => v.status !== 'PENDING');
       expect(failed.hintCode).toBe('verificationFailed');
       for (const c of cs) {
@@ -829,11 +963,21 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       expect(wrong).toEqual([]);
       // The admin key works, as Bearer and as the Basic password for the board.
       expect((await req('GET', '/admin/queues/api/queues', undefined, hub.keys.admin)).status).toBe(200);
-      const basic = (user: string, pass: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` });
-      expect((await req('GET', '/admin/queues/api/queues', undefined, null, basic('ops', hub.keys.admin))).status).toBe(200);
-      expect((await req('GET', '/admin/queues/api/queues', undefined, null, basic('ops', hub.keys.sas))).status).toBe(403);
-      expect((await req('GET', '/admin/queues/api/queues', undefined, null, basic(hub.keys.admin, ''))).status).toBe(401);
-      expect((await req('GET', '/admin/catalogs/failed', undefined, null, basic('ops', hub.keys.admin))).status).toBe(401);
+      const basic = (user: string, pass: string) => ({
+        authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`,
+      });
+      expect(
+        (await req('GET', '/admin/queues/api/queues', undefined, null, basic('ops', hub.keys.admin))).status,
+      ).toBe(200);
+      expect(
+        (await req('GET', '/admin/queues/api/queues', undefined, null, basic('ops', hub.keys.sas))).status,
+      ).toBe(403);
+      expect(
+        (await req('GET', '/admin/queues/api/queues', undefined, null, basic(hub.keys.admin, ''))).status,
+      ).toBe(401);
+      expect(
+        (await req('GET', '/admin/catalogs/failed', undefined, null, basic('ops', hub.keys.admin))).status,
+      ).toBe(401);
     });
 
     it('retry: a non-FAILED catalog → clear 409; unknown → 404; non-UUID → 4xx problem+json (never 500); the catalog is untouched', async () => {
@@ -847,10 +991,16 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
         ['unknown', '/admin/catalogs/00000000-0000-4000-8000-000000000000/retry', 404],
         ['unknown timeline', '/admin/catalogs/00000000-0000-4000-8000-000000000000/timeline', 404],
       ] as const) {
-        const r = await req(path.endsWith('timeline') ? 'GET' : 'POST', path, path.endsWith('timeline') ? undefined : {}, hub.keys.admin);
+        const r = await req(
+          path.endsWith('timeline') ? 'GET' : 'POST',
+          path,
+          path.endsWith('timeline') ? undefined : {},
+          hub.keys.admin,
+        );
         const m = mismatch(label, r, status);
         if (m) wrong.push(m);
-        if (status === 409 && !/FAILED/.test(String(r.body?.detail))) wrong.push(`${label}: 409 detail does not say why: ${r.body?.detail}`);
+        if (status === 409 && !/FAILED/.test(String(r.body?.detail)))
+          wrong.push(`${label}: 409 detail does not say why: ${r.body?.detail}`);
       }
       for (const odd of ['not-a-uuid', '-'.repeat(36), '%00', "1'%20or%20'1'='1"]) {
         const r = await req('POST', `/admin/catalogs/${odd}/retry`, {}, hub.keys.admin);
@@ -874,18 +1024,31 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const s = await start(declined.id, teacher);
       expect(s.status).toBe(201);
       expect(
-        (await req('POST', `/api/v1/catalogs/${declined.id}/decline`, { signerPersonalNumber: teacher, reason: 'Fel betyg för en elev.' })).status,
+        (
+          await req('POST', `/api/v1/catalogs/${declined.id}/decline`, {
+            signerPersonalNumber: teacher,
+            reason: 'Fel betyg för en elev.',
+          })
+        ).status,
       ).toBe(200);
       const withdrawn = await newCatalog([freshTeacher()]);
-      expect((await req('POST', `/api/v1/catalogs/${withdrawn.id}/withdraw`, { reason: 'Fel kurstillfälle' })).status).toBe(200);
+      expect(
+        (await req('POST', `/api/v1/catalogs/${withdrawn.id}/withdraw`, { reason: 'Fel kurstillfälle' }))
+          .status,
+      ).toBe(200);
       const rejected = await signedCatalog();
       expect(
         (
-          await req('POST', `/api/v1/catalogs/${rejected.id}/approval`, {
-            decision: 'REJECT',
-            approver: { name: 'Handläggare', personalNumber: PRINCIPAL.personalNumber },
-            comment: 'Prövning saknas.',
-          }, hub.keys.approver)
+          await req(
+            'POST',
+            `/api/v1/catalogs/${rejected.id}/approval`,
+            {
+              decision: 'REJECT',
+              approver: { name: 'Handläggare', personalNumber: PRINCIPAL.personalNumber },
+              comment: 'Prövning saknas.',
+            },
+            hub.keys.approver,
+          )
         ).status,
       ).toBe(201);
       const hooks: Record<string, any> = {};
@@ -907,16 +1070,19 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       }
       const leaks: string[] = [];
       for (const [type, body] of Object.entries(hooks))
-        if (PERSONAL_NUMBER_LIKE.test(scrub(JSON.stringify(body)))) leaks.push(`webhook ${type}: ${JSON.stringify(body)}`);
+        if (PERSONAL_NUMBER_LIKE.test(scrub(JSON.stringify(body))))
+          leaks.push(`webhook ${type}: ${JSON.stringify(body)}`);
       for (const id of [declined.id, withdrawn.id, rejected.id]) {
         const body = await catalogBody(id);
         for (const e of body.timeline)
-          if (PERSONAL_NUMBER_LIKE.test(scrub(JSON.stringify(e.data ?? {})))) leaks.push(`event ${e.type}: ${JSON.stringify(e.data)}`);
+          if (PERSONAL_NUMBER_LIKE.test(scrub(JSON.stringify(e.data ?? {}))))
+            leaks.push(`event ${e.type}: ${JSON.stringify(e.data)}`);
         const admin = await req('GET', `/admin/catalogs/${id}/timeline`, undefined, hub.keys.admin);
         expect(admin.status).toBe(200);
         const events = (admin.body.events ?? admin.body.timeline ?? []) as any[];
         for (const e of events)
-          if (PERSONAL_NUMBER_LIKE.test(scrub(JSON.stringify(e.data ?? {})))) leaks.push(`admin event ${e.type}: ${JSON.stringify(e.data)}`);
+          if (PERSONAL_NUMBER_LIKE.test(scrub(JSON.stringify(e.data ?? {}))))
+            leaks.push(`admin event ${e.type}: ${JSON.stringify(e.data)}`);
       }
       expect(leaks).toEqual([]);
     }, 90_000);
@@ -928,14 +1094,25 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       await req('GET', `/api/v1/signing-sessions/${single.body.sessionId}`);
       await req('GET', `/api/v1/catalogs/${a.id}`);
       await req('GET', `/admin/catalogs/${a.id}/timeline`, undefined, hub.keys.admin);
-      await req('GET', '/admin/queues/api/queues?activeQueue=signing&status=delayed', undefined, hub.keys.admin);
+      await req(
+        'GET',
+        '/admin/queues/api/queues?activeQueue=signing&status=delayed',
+        undefined,
+        hub.keys.admin,
+      );
       await req('DELETE', `/api/v1/signing-sessions/${single.body.sessionId}`);
-      const many = await bulk({ signerPersonalNumber: teacher, endUserIp: '192.0.2.10', catalogIds: [a.id, b.id] });
+      const many = await bulk({
+        signerPersonalNumber: teacher,
+        endUserIp: '192.0.2.10',
+        catalogIds: [a.id, b.id],
+      });
       await req('GET', `/api/v1/signing-sessions/${many.body.sessionId}`);
       await req('GET', `/api/v1/catalogs?limit=50`);
       await req('DELETE', `/api/v1/signing-sessions/${many.body.sessionId}`);
       const secrets = (
-        await hub.db.query<{ s: string }>("select qr_start_secret as s from signing_sessions where qr_start_secret <> ''")
+        await hub.db.query<{ s: string }>(
+          "select qr_start_secret as s from signing_sessions where qr_start_secret <> ''",
+        )
       ).map((r) => r.s);
       expect(secrets.length).toBeGreaterThan(1);
       const leaked = secrets.filter((secret) => seenTexts.some((t) => t.includes(secret)));
@@ -950,8 +1127,19 @@ describe('adversarial signing, approval and admin (PostgreSQL + Redis + BankID s
       const texts = [
         (await start((await newCatalog([teacher])).id, teacher)).text, // 409 busy
         (await start(c.id, STUDENTS[1].personalNumber)).text, // 422 not a signer
-        (await req('POST', `/api/v1/catalogs/${c.id}/decline`, { signerPersonalNumber: STUDENTS[1].personalNumber, reason: 'x' })).text,
-        (await bulk({ signerPersonalNumber: STUDENTS[1].personalNumber, endUserIp: '192.0.2.10', catalogIds: [c.id] })).text,
+        (
+          await req('POST', `/api/v1/catalogs/${c.id}/decline`, {
+            signerPersonalNumber: STUDENTS[1].personalNumber,
+            reason: 'x',
+          })
+        ).text,
+        (
+          await bulk({
+            signerPersonalNumber: STUDENTS[1].personalNumber,
+            endUserIp: '192.0.2.10',
+            catalogIds: [c.id],
+          })
+        ).text,
         (await req('GET', `/api/v1/signing-sessions/${teacher}`)).text,
         (await req('POST', `/api/v1/catalogs/${teacher}/signing-sessions`, { endUserIp: '192.0.2.10' })).text,
         (await req('POST', `/admin/catalogs/${teacher}/retry`, {}, hub.keys.admin)).text,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasUnsafeCharacters } from '../../core/http/text-input';
 import {
   CORRECTION_TYPES,
   COURSE_KINDS,
@@ -174,18 +175,8 @@ function customIssue(ctx: z.RefinementCtx, code: string, message: string): void 
   ctx.addIssue({ code: z.ZodIssueCode.custom, message, params: { [ISSUE_CODE_PARAM]: code } });
 }
 
-/**
- * Control characters (NUL breaks PostgreSQL), bidirectional overrides (they can make the PDF a
- * teacher signs read differently from the data) and unpaired surrogates (not storable as UTF-8)
- * are refused rather than silently changed.
- */
-const FORBIDDEN_CHARACTERS =
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const LINE_BREAKS = /[\n\r\t]/;
-
 function refuseUnsafeCharacters(value: string, ctx: z.RefinementCtx, multiline: boolean): void {
-  if (FORBIDDEN_CHARACTERS.test(value) || (!multiline && LINE_BREAKS.test(value))) {
+  if (hasUnsafeCharacters(value, multiline)) {
     customIssue(
       ctx,
       'invalid_characters',

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { IllegalTransitionError } from '../../catalogs/catalog-state';
+import { OptimisticLockError } from '@mikro-orm/core';
 import { ConnectorError } from '../errors';
 import { maskPersonalNumbers } from '../logging/logger';
 import { Problem } from './problem';
@@ -36,6 +37,12 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof Problem) return exception;
     if (exception instanceof IllegalTransitionError) return Problem.conflict(exception.message);
     if (exception instanceof ConnectorError) return connectorProblem(exception);
+    // Two writers raced on one catalog and this one lost: the client may re-read and retry.
+    if (exception instanceof OptimisticLockError) {
+      return Problem.conflict(
+        'The catalog was changed by another request at the same time; read it again and retry.',
+      );
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();

@@ -4,6 +4,7 @@ import { Job, MinimalJob, UnrecoverableError } from 'bullmq';
 import type { HubConfig } from '../core/config/config.schema';
 import { ConnectorError } from '../core/errors';
 import { errorCode, HubMetrics } from '../core/metrics/hub-metrics';
+import { describeErrorForLog } from '../core/logging/logger';
 import { HUB_CONFIG } from '../core/tokens';
 import { backoffDelay, JOB_CATALOGUE, JOB_NAMES, JobName, QueueName } from './job-catalogue';
 import { JobHandlerRegistry } from './job-handlers';
@@ -108,7 +109,7 @@ abstract class HubProcessor extends WorkerHost implements OnApplicationBootstrap
       const permanent = isPermanent(error);
       stopTimer({ outcome: permanent ? 'permanent' : 'retryable' });
       this.logger.warn(
-        `${name} ${job.id} attempt ${job.attemptsMade + 1} failed (${permanent ? 'permanent' : 'retryable'}): ${error.message}`,
+        `${name} ${job.id} attempt ${job.attemptsMade + 1} failed (${permanent ? 'permanent' : 'retryable'}): ${describeErrorForLog(error)}`,
       );
       if (permanent || lastAttempt) {
         this.metrics.stepFailures.inc({ job: name, code: errorCode(error) });
@@ -116,7 +117,9 @@ abstract class HubProcessor extends WorkerHost implements OnApplicationBootstrap
           await handler.onGiveUp(job.data, error);
         } catch (giveUpError) {
           // The catalog stays where it was; the reconciler finds the failed job and runs the step again.
-          this.logger.error(`${name} ${job.id}: recording the failure failed: ${String(giveUpError)}`);
+          this.logger.error(
+            `${name} ${job.id}: recording the failure failed: ${describeErrorForLog(giveUpError)}`,
+          );
         }
         throw new UnrecoverableError(error.message);
       }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { IllegalTransitionError } from '../../catalogs/catalog-state';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { ConnectorError } from '../errors';
-import { maskPersonalNumbers } from '../logging/logger';
+import { describeErrorForLog, maskPersonalNumbers } from '../logging/logger';
 import { Problem } from './problem';
 
 /** Every error leaves the API as application/problem+json; internals never leak. */
@@ -18,7 +18,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     if (problem.status >= 500) {
       this.logger.error(
-        `${request.method} ${maskPersonalNumbers(request.path)} failed: ${describeForLog(exception)}`,
+        `${request.method} ${maskPersonalNumbers(request.path)} failed: ${describeErrorForLog(exception, true)}`,
       );
     }
     const body: Record<string, unknown> = {
@@ -81,18 +81,4 @@ function connectorProblem(error: ConnectorError): Problem {
     return new Problem(503, 'Peer unavailable', `${error.code}: ${error.message} Retry later.`);
   }
   return new Problem(502, 'Peer refused the request', `${error.code}: ${error.message}`);
-}
-
-/**
- * Database errors carry the SQL with its values (names, grades) in their message: log the error
- * class, its SQL state and the stack frames, never the message.
- */
-function describeForLog(exception: unknown): string {
-  if (!(exception instanceof Error)) return String(exception);
-  const frames = (exception.stack ?? '').split('\n').slice(1).join('\n');
-  const sqlState =
-    (exception as { code?: unknown; sqlState?: unknown }).sqlState ?? (exception as { code?: unknown }).code;
-  if (sqlState !== undefined || /Exception$/.test(exception.name))
-    return `${exception.name} (${String(sqlState ?? 'no code')})\n${frames}`;
-  return exception.stack ?? exception.message;
 }

@@ -11,6 +11,21 @@ export function maskPersonalNumbers(text: string): string {
   );
 }
 
+/**
+ * An error as it may be logged. Database errors (MikroORM's *Exception, driver errors with an SQL
+ * state) carry the SQL with its values (names, grades) in their message: log only their class, SQL
+ * state and, if asked, stack frames.
+ */
+export function describeErrorForLog(error: unknown, withStack = false): string {
+  if (!(error instanceof Error)) return String(error);
+  const sqlState = (error as { sqlState?: unknown }).sqlState ?? (error as { code?: unknown }).code;
+  const frames = withStack ? `\n${(error.stack ?? '').split('\n').slice(1).join('\n')}` : '';
+  if (/Exception$/.test(error.name) || (typeof sqlState === 'string' && /^[0-9A-Z]{5}$/.test(sqlState))) {
+    return `${error.name} (${String(sqlState ?? 'no code')})${frames}`;
+  }
+  return withStack ? (error.stack ?? error.message) : error.message;
+}
+
 function maskDeep(value: unknown): unknown {
   if (typeof value === 'string') return maskPersonalNumbers(value);
   if (Array.isArray(value)) return value.map(maskDeep);

@@ -9,7 +9,7 @@ describe('log hygiene', () => {
   });
 
   it('logs a database error by class and SQL state, never its message with the values', () => {
-    const error = Object.assign(new Error('insert into "catalog_entries" values (\'Ebba\', \'Öberg\', \'A\')'), {
+    const error = Object.assign(new Error("insert into \"catalog_entries\" values ('Ebba', 'Öberg', 'A')"), {
       name: 'NotNullConstraintViolationException',
       code: '23502',
     });

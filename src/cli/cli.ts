@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM, TableNotFoundException } from '@mikro-orm/core';
 import { Queue } from 'bullmq';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
@@ -58,7 +58,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
         return 2;
       }
       env.HUB_CONFIG = resolve(file);
-    } else if (argv[i] === '--help' || argv[i] === '-h') {
+    } else if (argv[i] === '--help' || argv[i] === '-h' || (argv[i] === 'help' && rest.length === 0)) {
       print(usage(COMMANDS));
       return 0;
     } else rest.push(argv[i]);
@@ -107,6 +107,8 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     else if (error instanceof Problem) {
       printError(`${error.title}: ${error.detail}`);
       for (const e of error.errors ?? []) printError(`  ${e.pointer}: ${e.detail}`);
+    } else if (error instanceof TableNotFoundException) {
+      printError('The database has no hub schema, or an older one: run `npm run cli -- migrate` first.');
     } else printError(error instanceof Error ? error.message : String(error));
     return 1;
   } finally {

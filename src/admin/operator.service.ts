@@ -12,8 +12,7 @@ import type { HubQueues } from '../core/queue/queues';
 import { JOB_CATALOGUE, JobName } from '../workflow/job-catalogue';
 import { requestStep } from '../workflow/outbox';
 import { catalogJobId, stuckLimits } from '../workflow/reconciler';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../core/ids';
 
 /** Which catalogs an operator may see: an admin API client's municipality and units; the CLI sees all. */
 export interface OperatorScope {
@@ -114,7 +113,7 @@ export class OperatorService {
 
   /** FAILED → the status where the failed step runs, with a fresh job id; the dispatcher sends it. */
   async retry(catalogId: string, actor: EventActor, scope?: OperatorScope): Promise<RetryResult> {
-    if (!UUID.test(catalogId))
+    if (!isUuid(catalogId))
       throw Problem.validation([
         { pointer: '/catalogId', code: 'invalid_id', detail: 'catalogId must be a UUID.' },
       ]);
@@ -158,7 +157,7 @@ export class OperatorService {
 
   /** Status, failure, deliveries, every timeline event and (with Redis) the job that covers the current step. */
   async timeline(catalogId: string, scope?: OperatorScope): Promise<Record<string, unknown>> {
-    if (!UUID.test(catalogId))
+    if (!isUuid(catalogId))
       throw Problem.validation([
         { pointer: '/catalogId', code: 'invalid_id', detail: 'catalogId must be a UUID.' },
       ]);

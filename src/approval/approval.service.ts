@@ -20,6 +20,7 @@ import { approvalSummary } from '../signing/visible-data';
 import { requestStep } from '../workflow/outbox';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
 import { Approval, APPROVAL_DECISIONS, ApprovalDecision } from './approval.entities';
+import { isUuid } from '../core/ids';
 
 interface ApprovalRequest {
   decision: ApprovalDecision;
@@ -116,7 +117,7 @@ export class ApprovalService implements OnModuleInit {
     request: ApprovalRequest,
     lock = false,
   ): Promise<Catalog> {
-    const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
+    const catalog = isUuid(catalogId)
       ? await em.findOne(Catalog, catalogId, lock ? forUpdate(this.config.database.url) : {})
       : null;
     if (

@@ -3,6 +3,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { Roles } from '../core/auth/auth.guard';
 import { Problem } from '../core/http/problem';
 import { verifyAuditTrail } from './audit-verify';
+import { isUuid } from '../core/ids';
 
 /** Operators verify the hash-chained event log (same check as the CLI's `audit verify`). */
 @Controller('admin/audit')
@@ -12,10 +13,7 @@ export class AuditController {
   @Get('verify')
   @Roles('admin')
   verify(@Query('catalogId') catalogId?: string) {
-    if (
-      catalogId !== undefined &&
-      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
-    )
+    if (catalogId !== undefined && !isUuid(catalogId))
       throw Problem.badRequest('catalogId must be a catalog id.');
     return verifyAuditTrail(this.orm, catalogId);
   }

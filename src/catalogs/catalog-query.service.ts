@@ -10,6 +10,7 @@ import { Problem } from '../core/http/problem';
 import { CATALOG_STATUSES, CatalogStatus } from './catalog-state';
 import { Catalog, CatalogDocument, Signer } from './catalog.entities';
 import { loadCatalogData } from './catalog.repository';
+import { isUuid } from '../core/ids';
 
 const LIST_PARAMETERS = ['status', 'schoolUnitCode', 'updatedAfter', 'cursor', 'limit'];
 
@@ -33,8 +34,6 @@ export function parseIsoDateTime(raw: unknown): Date | null {
     Number(y) <= 9999;
   return valid ? date : null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CatalogSummary {
   id: string;
@@ -69,7 +68,7 @@ export class CatalogQueryService {
   }
 
   async findVisible(client: ApiClient, id: string): Promise<Catalog> {
-    if (!UUID.test(id)) throw Problem.notFound('No such catalog.');
+    if (!isUuid(id)) throw Problem.notFound('No such catalog.');
     const catalog = await this.orm.em.fork().findOne(Catalog, { $and: [{ id }, this.scopeFilter(client)] });
     if (!catalog) throw Problem.notFound('No such catalog.');
     return catalog;
@@ -268,7 +267,7 @@ function decodeCursor(raw: unknown): { createdAt: Date; id: string } | null {
   try {
     const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, string];
     const createdAt = new Date(at);
-    return Number.isNaN(createdAt.getTime()) || !UUID.test(id) ? null : { createdAt, id };
+    return Number.isNaN(createdAt.getTime()) || !isUuid(id) ? null : { createdAt, id };
   } catch {
     return null;
   }

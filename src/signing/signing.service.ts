@@ -22,6 +22,7 @@ import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
 import { canonicalJson } from '../core/canonical-json';
 import { RejectedEvidence, Signature, SigningSession, SigningSessionItem } from './signing.entities';
 import { bulkSigningSummary, signingSummary } from './visible-data';
+import { isUuid } from '../core/ids';
 
 export const MAX_BULK_CATALOGS = 50;
 /** A reservation that never got a BankID order (process died in between) is released after this. */
@@ -201,9 +202,7 @@ export class SigningService implements OnModuleInit {
     const data: { catalog: CatalogData; documentSha256: string }[] = [];
     const errors: ValidationIssue[] = [];
     for (const [index, id] of catalogIds.entries()) {
-      const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-        ? await em.findOne(Catalog, { id, clientId: client.id })
-        : null;
+      const catalog = isUuid(id) ? await em.findOne(Catalog, { id, clientId: client.id }) : null;
       if (!catalog) {
         errors.push({ pointer: `/catalogIds/${index}`, code: 'not_found', detail: 'No such catalog.' });
         continue;
@@ -376,7 +375,7 @@ export class SigningService implements OnModuleInit {
 
   async get(client: ApiClient, sessionId: string): Promise<SessionView> {
     const em = this.orm.em.fork();
-    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)
+    const session = isUuid(sessionId)
       ? await em.findOne(SigningSession, { id: sessionId, clientId: client.id })
       : null;
     if (!session) throw Problem.notFound('No such signing session.');
@@ -389,7 +388,7 @@ export class SigningService implements OnModuleInit {
 
   async cancel(client: ApiClient, sessionId: string, actor: EventActor): Promise<SessionView> {
     const em = this.orm.em.fork();
-    const session = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sessionId)
+    const session = isUuid(sessionId)
       ? await em.findOne(SigningSession, { id: sessionId, clientId: client.id })
       : null;
     if (!session) throw Problem.notFound('No such signing session.');
@@ -637,7 +636,7 @@ export async function findOwnCatalog(
   client: ApiClient,
   catalogId: string,
 ): Promise<Catalog> {
-  const catalog = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(catalogId)
+  const catalog = isUuid(catalogId)
     ? await em.findOne(Catalog, { id: catalogId, clientId: client.id })
     : null;
   if (!catalog) throw Problem.notFound('No such catalog.');

@@ -1,6 +1,7 @@
 import { verifyAuditTrail } from '../../audit/audit-verify';
 import type { CliCommand } from '../command';
 import { printTable, UsageError } from '../command';
+import { isUuid } from '../../core/ids';
 
 export const auditCommands: CliCommand[] = [
   {
@@ -9,11 +10,7 @@ export const auditCommands: CliCommand[] = [
     description:
       'Verify the hash-chained event log of one catalog or of all; exit 1 when a row was changed, added or deleted',
     run: async (args, ctx) => {
-      if (
-        args.length > 1 ||
-        (args[0] !== undefined &&
-          !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args[0]))
-      )
+      if (args.length > 1 || (args[0] !== undefined && !isUuid(args[0])))
         throw new UsageError('give at most one catalog id');
       const result = await verifyAuditTrail(await ctx.orm(), args[0]);
       if (ctx.json) ctx.print(JSON.stringify(result, null, 2));

@@ -5,17 +5,21 @@ import { Catalog, Signer } from '../catalogs/catalog.entities';
 import { loadCatalogData } from '../catalogs/catalog.repository';
 import { transition } from '../catalogs/catalog-transitions';
 import type { ValidationIssue } from '../catalogs/catalog.types';
-import { normalizePersonalNumber } from '../catalogs/validation/validate-catalog';
 import { ApiClient, coversSchoolUnit } from '../core/auth/api-clients';
 import { HubConfig, signingRulesFor } from '../core/config/config.schema';
 import type { EvidenceVerification, SigningCompletion } from '../core/connectors/ports';
 import { forUpdate } from '../core/database/locking';
 import { Problem } from '../core/http/problem';
-import { parseText } from '../core/http/text-input';
+import { objectBody, parseText, rejectUnknownFields } from '../core/http/request-input';
 import { HUB_CONFIG } from '../core/tokens';
 import { ResultNotifier } from '../delivery/result-notifier.service';
 import { Signature, SigningSession, SigningSessionItem } from '../signing/signing.entities';
-import { parseEndUserIp, SessionView, SigningService } from '../signing/signing.service';
+import {
+  parseEndUserIp,
+  parsePersonalNumberField,
+  SessionView,
+  SigningService,
+} from '../signing/signing.service';
 import { approvalSummary } from '../signing/visible-data';
 import { requestStep } from '../workflow/outbox';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
@@ -232,10 +236,7 @@ export class ApprovalService implements OnModuleInit {
 
 function parseApprovalRequest(body: unknown): ApprovalRequest {
   const errors: ValidationIssue[] = [];
-  const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-  if (!isObject)
-    errors.push({ pointer: '', code: 'invalid_type', detail: 'The request body must be a JSON object.' });
-  const b = (isObject ? body : {}) as Record<string, unknown>;
+  const b = objectBody(body, errors);
   if (!APPROVAL_DECISIONS.includes(b.decision as ApprovalDecision)) {
     errors.push({
       pointer: '/decision',
@@ -259,26 +260,9 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
       required: true,
       what: 'approver.name',
     });
-    for (const key of Object.keys(approver)) {
-      if (!['name', 'personalNumber'].includes(key))
-        errors.push({
-          pointer: `/approver/${key}`,
-          code: 'unknown_field',
-          detail: `Unknown field "approver.${key}".`,
-        });
-    }
+    rejectUnknownFields(approver, ['name', 'personalNumber'], errors, '/approver');
     if (approver.personalNumber !== undefined) {
-      const normalized =
-        typeof approver.personalNumber === 'string'
-          ? normalizePersonalNumber(approver.personalNumber)
-          : undefined;
-      if (!normalized || !normalized.ok) {
-        errors.push({
-          pointer: '/approver/personalNumber',
-          code: 'invalid_personal_number',
-          detail: 'approver.personalNumber is not a valid personal number.',
-        });
-      } else personalNumber = normalized.value;
+      personalNumber = parsePersonalNumberField(approver.personalNumber, '/approver/personalNumber', errors);
     }
   }
   const comment = parseText(b.comment, '/comment', errors, {
@@ -291,10 +275,7 @@ function parseApprovalRequest(body: unknown): ApprovalRequest {
   if (b.endUserIp !== undefined && typeof b.endUserIp !== 'string') {
     errors.push({ pointer: '/endUserIp', code: 'invalid_type', detail: 'endUserIp must be a string.' });
   }
-  for (const key of Object.keys(b)) {
-    if (!['decision', 'approver', 'comment', 'endUserIp'].includes(key))
-      errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
-  }
+  rejectUnknownFields(b, ['decision', 'approver', 'comment', 'endUserIp'], errors);
   if (errors.length > 0) throw Problem.validation(errors);
   return {
     decision: b.decision as ApprovalDecision,

@@ -8,7 +8,7 @@ import { ApiClient } from '../core/auth/api-clients';
 import type { HubConfig } from '../core/config/config.schema';
 import { forUpdate } from '../core/database/locking';
 import { Problem } from '../core/http/problem';
-import { parseText } from '../core/http/text-input';
+import { objectBody, parseText, rejectUnknownFields } from '../core/http/request-input';
 import { HUB_CONFIG } from '../core/tokens';
 import { ResultNotifier } from '../delivery/result-notifier.service';
 import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
@@ -30,10 +30,10 @@ export class CatalogLifecycleService {
   /** A grading teacher refuses to sign (POST /catalogs/{id}/decline): → DECLINED, the SAS is told why. */
   async decline(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Catalog> {
     const errors: ValidationIssue[] = [];
-    const b = plainObject(body, errors);
+    const b = objectBody(body, errors);
     const personalNumber = parsePersonalNumberField(b.signerPersonalNumber, '/signerPersonalNumber', errors);
     const reason = parseReason(b.reason, true, errors);
-    unknownFields(b, ['signerPersonalNumber', 'reason'], errors);
+    rejectUnknownFields(b, ['signerPersonalNumber', 'reason'], errors);
     if (errors.length > 0) throw Problem.validation(errors);
     const em = this.orm.em.fork();
     const catalog = await findOwnCatalog(em, client, catalogId);
@@ -87,9 +87,10 @@ export class CatalogLifecycleService {
   /** The SAS withdraws a catalog before it is signed (POST /catalogs/{id}/withdraw): → WITHDRAWN. */
   async withdraw(client: ApiClient, catalogId: string, body: unknown, actor: EventActor): Promise<Catalog> {
     const errors: ValidationIssue[] = [];
-    const b = plainObject(body, errors);
+    // Every withdraw field is optional: no body at all is fine.
+    const b = objectBody(body, errors, { absentIsEmpty: true });
     const reason = parseReason(b.reason, false, errors);
-    unknownFields(b, ['reason'], errors);
+    rejectUnknownFields(b, ['reason'], errors);
     if (errors.length > 0) throw Problem.validation(errors);
     const em = this.orm.em.fork();
     const catalog = await findOwnCatalog(em, client, catalogId);
@@ -117,22 +118,6 @@ export class CatalogLifecycleService {
   }
 }
 
-/** A JSON object body; an absent body counts as {} (withdraw has only optional fields). */
-function plainObject(body: unknown, errors: ValidationIssue[]): Record<string, unknown> {
-  if (body === undefined) return {};
-  if (typeof body === 'object' && body !== null && !Array.isArray(body))
-    return body as Record<string, unknown>;
-  errors.push({ pointer: '', code: 'invalid_type', detail: 'The request body must be a JSON object.' });
-  return {};
-}
-
 function parseReason(value: unknown, required: boolean, errors: ValidationIssue[]): string | undefined {
   return parseText(value, '/reason', errors, { max: MAX_REASON, required, multiline: true, what: 'reason' });
-}
-
-function unknownFields(b: Record<string, unknown>, known: string[], errors: ValidationIssue[]): void {
-  for (const key of Object.keys(b)) {
-    if (!known.includes(key))
-      errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
-  }
 }

@@ -14,7 +14,7 @@ import type { EvidenceVerification, SigningCompletion, SigningProvider } from '.
 import { ConnectorError } from '../core/errors';
 import { forUpdate } from '../core/database/locking';
 import { Problem } from '../core/http/problem';
-import { hasUnsafeCharacters } from '../core/http/text-input';
+import { hasUnsafeCharacters, rejectUnknownFields } from '../core/http/request-input';
 import { HUB_CONFIG, SIGNING_PROVIDER } from '../core/tokens';
 import { JobHandlerRegistry } from '../workflow/job-handlers';
 import { requestStep } from '../workflow/outbox';
@@ -737,17 +737,11 @@ function parseStartRequest(body: unknown, bulk = false): StartSessionRequest & {
       });
     } else catalogIds = (b.catalogIds as string[]).map((id) => id.toLowerCase());
   }
-  const known = new Set([
-    'endUserIp',
-    'signerPersonalNumber',
-    'sameDevice',
-    'returnUrl',
-    ...(bulk ? ['catalogIds'] : []),
-  ]);
-  for (const key of Object.keys(b)) {
-    if (!known.has(key))
-      errors.push({ pointer: `/${key}`, code: 'unknown_field', detail: `Unknown field "${key}".` });
-  }
+  rejectUnknownFields(
+    b,
+    ['endUserIp', 'signerPersonalNumber', 'sameDevice', 'returnUrl', ...(bulk ? ['catalogIds'] : [])],
+    errors,
+  );
   if (errors.length > 0) throw Problem.validation(errors);
   return {
     endUserIp,

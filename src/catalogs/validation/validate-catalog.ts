@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hasUnsafeCharacters } from '../../core/http/text-input';
+import { hasUnsafeCharacters } from '../../core/http/request-input';
 import {
   CORRECTION_TYPES,
   COURSE_KINDS,

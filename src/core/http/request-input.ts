@@ -52,3 +52,38 @@ export function parseText(
   }
   return text;
 }
+
+/**
+ * The request body as a JSON object. A non-object body is one issue at the root; `absentIsEmpty`
+ * lets an endpoint whose fields are all optional accept no body at all.
+ */
+export function objectBody(
+  body: unknown,
+  errors: ValidationIssue[],
+  options: { absentIsEmpty?: boolean } = {},
+): Record<string, unknown> {
+  if (body === undefined && options.absentIsEmpty) return {};
+  if (typeof body === 'object' && body !== null && !Array.isArray(body))
+    return body as Record<string, unknown>;
+  errors.push({ pointer: '', code: 'invalid_type', detail: 'The request body must be a JSON object.' });
+  return {};
+}
+
+/** One issue per field the contract does not know, so a misspelt field is never silently dropped. */
+export function rejectUnknownFields(
+  object: Record<string, unknown>,
+  known: readonly string[],
+  errors: ValidationIssue[],
+  pointerPrefix = '',
+): void {
+  for (const key of Object.keys(object)) {
+    if (!known.includes(key)) {
+      const path = `${pointerPrefix}/${key}`;
+      errors.push({
+        pointer: path,
+        code: 'unknown_field',
+        detail: `Unknown field "${path.slice(1).replace(/\//g, '.')}".`,
+      });
+    }
+  }
+}

@@ -112,7 +112,17 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     } else printError(error instanceof Error ? error.message : String(error));
     return 1;
   } finally {
-    await Promise.all(Object.values(queues ?? {}).map((q) => q.close().catch(() => undefined)));
+    // Closing a queue whose connection is still initialising makes BullMQ emit an error with no
+    // listener left (an unhandled 'Connection is closed'): let it finish connecting first.
+    await Promise.all(
+      Object.values(queues ?? {}).map((q) =>
+        q
+          .waitUntilReady()
+          .catch(() => undefined)
+          .then(() => q.close())
+          .catch(() => undefined),
+      ),
+    );
     await orm?.close();
   }
 }

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { startBankIdSimulator, BankIdSimulator } from '../../connectors/bankid/simulator';
 import { sha256Hex } from '../core/auth/api-clients';
 import type { ApiClientConfig, ApiRole, HubConfig } from '../core/config/config.schema';
-import { loadConfig, DeepPartial } from '../core/config/config.loader';
+import { deepMerge, loadConfig, DeepPartial } from '../core/config/config.loader';
 import { startHub, RunningHub } from '../hub';
 import type { Logger } from 'pino';
 import { DEMO_MUNICIPALITY } from './catalog-generator';
@@ -54,53 +54,69 @@ export function clientConfig(id: string, key: string, roles: ApiRole[]) {
   };
 }
 
-/** The hub (role all) wired to the BankID simulator and a folder archive, with one API key per role. */
-export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
-  const workDir = resolve(options.workDir);
-  const certDir = join(workDir, 'bankid-simulator');
-  mkdirSync(certDir, { recursive: true });
-  mkdirSync(resolve(options.archiveDir), { recursive: true });
-  const simulator = await startBankIdSimulator({
-    autoCompleteAfterCollects: options.simulatorCollectsBeforeComplete ?? 1,
-  });
-  writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
-  writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
-  writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
-  writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
-
-  const keys: DemoKeys = {
+/** Fresh random API keys, one per role (only their SHA-256 goes into the configuration). */
+export function generateApiKeys(): DemoKeys {
+  return {
     sas: `sas-${randomBytes(18).toString('base64url')}`,
     approver: `approver-${randomBytes(18).toString('base64url')}`,
     admin: `admin-${randomBytes(18).toString('base64url')}`,
   };
+}
+
+/** One API client per role for the demo municipality, named `<prefix>-sas` etc. */
+export function roleApiClients(prefix: string, keys: DemoKeys): ApiClientConfig[] {
+  return [
+    clientConfig(`${prefix}-sas`, keys.sas, ['sas']),
+    clientConfig(`${prefix}-approver`, keys.approver, ['approver']),
+    clientConfig(`${prefix}-admin`, keys.admin, ['admin']),
+  ];
+}
+
+/**
+ * Writes the simulator's TLS and signing certificates into `certDir` and returns the hub's
+ * `signing` section pointing at them: the hub reaches the simulator exactly as it would BankID.
+ */
+export function simulatorSigningConfig(simulator: BankIdSimulator, certDir: string): HubConfig['signing'] {
+  mkdirSync(certDir, { recursive: true });
+  writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
+  writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
+  writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
+  writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
+  return {
+    name: 'bankid-simulator',
+    bankid: {
+      baseUrl: simulator.url,
+      certPath: join(certDir, 'rp-client.pem'),
+      keyPath: join(certDir, 'rp-client.key'),
+      caPath: join(certDir, 'server-ca.pem'),
+      trustedRootPath: join(certDir, 'signing-root.pem'),
+      timeoutMs: 10_000,
+    },
+  };
+}
+
+/** The hub (role all) wired to the BankID simulator and a folder archive, with one API key per role. */
+export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
+  const workDir = resolve(options.workDir);
+  mkdirSync(resolve(options.archiveDir), { recursive: true });
+  const simulator = await startBankIdSimulator({
+    autoCompleteAfterCollects: options.simulatorCollectsBeforeComplete ?? 1,
+  });
+  const keys = generateApiKeys();
   const overrides: DeepPartial<HubConfig> = {
     role: 'all',
     http: { port: options.port ?? 0, host: options.host ?? '127.0.0.1' },
     database: { url: options.databaseUrl ?? `sqlite:${join(workDir, 'hub.sqlite')}` },
     redis: { url: options.redisUrl, prefix: options.redisPrefix ?? `gch-demo-${Date.now().toString(36)}` },
-    apiClients: [
-      clientConfig('demo-sas', keys.sas, ['sas']),
-      clientConfig('demo-approver', keys.approver, ['approver']),
-      clientConfig('demo-admin', keys.admin, ['admin']),
-      ...(options.extraApiClients ?? []),
-    ],
+    apiClients: [...roleApiClients('demo', keys), ...(options.extraApiClients ?? [])],
     workflow: { collectIntervalMs: options.collectIntervalMs ?? 2000 },
-    signing: {
-      name: 'bankid-simulator',
-      bankid: {
-        baseUrl: simulator.url,
-        certPath: join(certDir, 'rp-client.pem'),
-        keyPath: join(certDir, 'rp-client.key'),
-        caPath: join(certDir, 'server-ca.pem'),
-        trustedRootPath: join(certDir, 'signing-root.pem'),
-      },
-    },
+    signing: simulatorSigningConfig(simulator, join(workDir, 'bankid-simulator')),
     archive: { folder: { name: 'demo-folder-archive', directory: resolve(options.archiveDir) } },
   };
   const config = loadConfig({
     files: [resolve(__dirname, '../../config/demo.yaml')],
     env: {},
-    overrides: mergeOverrides(overrides, options.configOverrides),
+    overrides: deepMerge(overrides, options.configOverrides ?? {}) as DeepPartial<HubConfig>,
   });
   try {
     const hub = await startHub({ config, logger: options.logger });
@@ -119,20 +135,4 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     await simulator.close();
     throw error;
   }
-}
-
-function mergeOverrides(
-  base: DeepPartial<HubConfig>,
-  extra?: DeepPartial<HubConfig>,
-): DeepPartial<HubConfig> {
-  if (!extra) return base;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(extra)) {
-    const current = out[k];
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && current && typeof current === 'object'
-        ? { ...current, ...v }
-        : v;
-  }
-  return out as DeepPartial<HubConfig>;
 }

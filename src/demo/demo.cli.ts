@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createRootLogger } from '../core/logging/logger';
 import { generateTerm } from './catalog-generator';
 import { startDemoEnvironment } from './demo-environment';
-import { redisAnswers, redisServerOnPath, startPrivateRedis } from './private-redis';
+import { PrivateRedis, redisAnswers, redisServerOnPath, startPrivateRedis } from './private-redis';
 import { HubApi, listAll, runLimited, signAs, sleep } from './sas-driver';
 
 interface DemoArgs {
@@ -71,7 +71,7 @@ export async function runDemoCli(argv: string[]): Promise<number> {
   }
 
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  let privateRedis: { url: string; stop(): void } | undefined;
+  let privateRedis: PrivateRedis | undefined;
   if (!(await redisAnswers(redisUrl))) {
     if (!redisServerOnPath()) {
       console.error(
@@ -98,7 +98,7 @@ export async function runDemoCli(argv: string[]): Promise<number> {
   });
   const shutdown = async () => {
     await env.close();
-    privateRedis?.stop();
+    await privateRedis?.stop();
     rmSync(workDir, { recursive: true, force: true });
   };
 

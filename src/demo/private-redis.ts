@@ -35,8 +35,17 @@ export function redisServerOnPath(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A throwaway Redis on loopback with no persistence, stopped with the demo. */
-export async function startPrivateRedis(): Promise<{ url: string; stop(): void }> {
+export interface PrivateRedis {
+  url: string;
+  /** Stops the server; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A throwaway Redis on loopback with no persistence, stopped with the demo. `maxmemoryPolicy`
+ * other than the default noeviction exists for tests of the start-up check.
+ */
+export async function startPrivateRedis(options: { maxmemoryPolicy?: string } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
@@ -50,13 +59,22 @@ export async function startPrivateRedis(): Promise<{ url: string; stop(): void }
       '--appendonly',
       'no',
       '--maxmemory-policy',
-      'noeviction',
+      options.maxmemoryPolicy ?? 'noeviction',
     ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50; i++) {
-    if (await redisAnswers(url)) return { url, stop: () => child.kill('SIGTERM') };
+    if (await redisAnswers(url)) {
+      const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+      return {
+        url,
+        stop: async () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');

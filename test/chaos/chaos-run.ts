@@ -24,7 +24,7 @@ import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { startBankIdSimulator } from '../../connectors/bankid/simulator';
 import { RECEIPT_FILE } from '../../connectors/folder-archive';
-import { sha256Hex } from '../../src/core/auth/api-clients';
+import { generateApiKeys, roleApiClients, simulatorSigningConfig } from '../../src/demo/demo-environment';
 import { startPrivateRedis } from '../../src/demo/private-redis';
 import { HubApi, listAll, runLimited, sleep } from '../../src/demo/sas-driver';
 import { createTestDatabase } from '../support/test-database';
@@ -152,9 +152,7 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
   const problems: string[] = [];
   const workDir = mkdtempSync(join(tmpdir(), 'gch-chaos-'));
   const archiveDir = join(workDir, 'archive');
-  const certDir = join(workDir, 'bankid');
   mkdirSync(archiveDir, { recursive: true });
-  mkdirSync(certDir, { recursive: true });
   const permanentFile = join(workDir, 'refuse-catalogs.txt');
   const logStream = createWriteStream(join(workDir, 'processes.log'));
 
@@ -190,22 +188,7 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
   };
 
   try {
-    writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
-    writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
-    writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
-    writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
-    const keys = {
-      sas: `sas-${randomBytes(12).toString('hex')}`,
-      approver: `appr-${randomBytes(12).toString('hex')}`,
-      admin: `adm-${randomBytes(12).toString('hex')}`,
-    };
-    const client = (id: string, key: string, roles: string[]) => ({
-      id,
-      keySha256: sha256Hex(key),
-      municipalityCode: '2281',
-      schoolUnits: ['*'],
-      roles,
-    });
+    const keys = generateApiKeys();
     const configFile = join(workDir, 'hub.yaml');
     writeFileSync(
       configFile,
@@ -213,11 +196,7 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
         http: { host: '127.0.0.1', port: 0 },
         database: { url: db.url },
         redis: { url: redis.url, prefix: 'chaos' },
-        apiClients: [
-          client('chaos-sas', keys.sas, ['sas']),
-          client('chaos-approver', keys.approver, ['approver']),
-          client('chaos-admin', keys.admin, ['admin']),
-        ],
+        apiClients: roleApiClients('chaos', keys),
         workflow: {
           collectIntervalMs: 300,
           outboxPollMs: 250,
@@ -229,16 +208,7 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
           reconciler: { intervalMs: 3000, graceMs: 10_000 },
         },
         metrics: { workerPort: null },
-        signing: {
-          name: 'bankid-simulator',
-          bankid: {
-            baseUrl: simulator.url,
-            certPath: join(certDir, 'rp-client.pem'),
-            keyPath: join(certDir, 'rp-client.key'),
-            caPath: join(certDir, 'server-ca.pem'),
-            trustedRootPath: join(certDir, 'signing-root.pem'),
-          },
-        },
+        signing: simulatorSigningConfig(simulator, join(workDir, 'bankid')),
         archive: { folder: { name: 'chaos-archive', directory: archiveDir }, validatorEngine: 'auto' },
       }),
     );
@@ -542,7 +512,7 @@ export async function runChaos(input: Partial<ChaosOptions> = {}): Promise<Chaos
     await stopProcesses();
     logStream.end();
     await simulator.close();
-    redis.stop();
+    await redis.stop();
     await db.drop().catch(() => undefined);
     if (!options.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
   }

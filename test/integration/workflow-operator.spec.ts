@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/cli';
 import { STUDENTS, TEACHER, validSubmission } from '../support/fixtures';
 import { approve, driveToApproval, startWorkflowHub, WorkflowHub } from '../support/workflow-hub';
+import { waitForStatus } from '../support/test-hub';
 
 interface Detail {
   status: string;
@@ -24,16 +25,8 @@ function metric(text: string, name: string, labels: Record<string, string>): num
 describe('permanent failures and operator tools: admin API, CLI, metrics, readiness (PostgreSQL + Redis)', () => {
   let hub: WorkflowHub;
 
-  const waitFor = async (id: string, statuses: string[], timeoutMs = 30_000): Promise<Detail> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: Detail | undefined;
-    while (Date.now() < deadline) {
-      last = (await hub.admin.call<Detail>('GET', `/api/v1/catalogs/${id}`)).body;
-      if (statuses.includes(last.status)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`catalog ${id} stayed ${last?.status}; wanted ${statuses.join('|')}`);
-  };
+  const waitFor = async (id: string, statuses: string[], timeoutMs = 30_000): Promise<Detail> =>
+    (await waitForStatus(hub.admin, id, statuses, timeoutMs)) as unknown as Detail;
   const cli = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];

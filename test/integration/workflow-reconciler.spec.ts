@@ -3,9 +3,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redisConnectionOptions } from '../../src/core/queue/redis';
-import { startPrivateRedis } from '../../src/demo/private-redis';
+import { PrivateRedis, startPrivateRedis } from '../../src/demo/private-redis';
 import { validSubmission } from '../support/fixtures';
 import { approve, driveToApproval, startWorkflowHub, WorkflowHub } from '../support/workflow-hub';
+import { waitForStatus } from '../support/test-hub';
 
 interface Detail {
   status: string;
@@ -13,21 +14,13 @@ interface Detail {
 }
 
 describe('reconciler: a flushed Redis delays work, never loses it (PostgreSQL + private Redis)', () => {
-  let redis: { url: string; stop(): void };
+  let redis: PrivateRedis;
   let hub: WorkflowHub;
   let webhook: Server;
   const webhookBodies: { catalogs: { catalogId: string; status: string }[] }[] = [];
 
-  const waitFor = async (id: string, statuses: string[], timeoutMs = 30_000): Promise<Detail> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: Detail | undefined;
-    while (Date.now() < deadline) {
-      last = (await hub.admin.call<Detail>('GET', `/api/v1/catalogs/${id}`)).body;
-      if (statuses.includes(last.status)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`catalog ${id} stayed ${last?.status}; wanted ${statuses.join('|')}`);
-  };
+  const waitFor = async (id: string, statuses: string[], timeoutMs = 30_000): Promise<Detail> =>
+    (await waitForStatus(hub.admin, id, statuses, timeoutMs)) as unknown as Detail;
   const queue = (name: string) =>
     new Queue(name, { connection: redisConnectionOptions(redis.url), prefix: hub.config.redis.prefix });
 
@@ -53,7 +46,7 @@ describe('reconciler: a flushed Redis delays work, never loses it (PostgreSQL + 
   });
   afterAll(async () => {
     await hub?.stop();
-    redis?.stop();
+    await redis?.stop();
     webhook?.close();
   });
 

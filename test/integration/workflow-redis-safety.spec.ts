@@ -1,46 +1,15 @@
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { backoffDelay, JOB_CATALOGUE, JOB_NAMES, jobIdFor } from '../../src/workflow/job-catalogue';
 import { redisConnectionOptions } from '../../src/core/queue/redis';
-import { redisAnswers } from '../../src/demo/private-redis';
+import { startPrivateRedis } from '../../src/demo/private-redis';
 import { assertRedisSafe } from '../../src/hub';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Redis safety and the job catalogue', () => {
   it('refuses to start on a Redis that may evict keys, with a message saying what to set', async () => {
-    const port = await freePort();
-    const child = spawn(
-      'redis-server',
-      [
-        '--bind',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--maxmemory-policy',
-        'allkeys-lru',
-      ],
-      { stdio: 'ignore' },
-    );
+    const redis = await startPrivateRedis({ maxmemoryPolicy: 'allkeys-lru' });
     try {
-      const url = `redis://127.0.0.1:${port}`;
-      for (let i = 0; i < 50 && !(await redisAnswers(url)); i++) await new Promise((r) => setTimeout(r, 100));
-      await expect(assertRedisSafe(url)).rejects.toThrow(/maxmemory-policy=allkeys-lru.*noeviction/);
+      await expect(assertRedisSafe(redis.url)).rejects.toThrow(/maxmemory-policy=allkeys-lru.*noeviction/);
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+      await redis.stop();
     }
   });
 

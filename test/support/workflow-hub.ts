@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { BankIdSimulator, startBankIdSimulator } from '../../connectors/bankid/simulator';
 import { buildConnectors } from '../../src/connectors';
-import { sha256Hex } from '../../src/core/auth/api-clients';
 import { DeepPartial, loadConfig } from '../../src/core/config/config.loader';
 import type { HubConfig } from '../../src/core/config/config.schema';
 import type { HubConnectors } from '../../src/core/connectors/connectors.module';
+import { generateApiKeys, roleApiClients, simulatorSigningConfig } from '../../src/demo/demo-environment';
 import { HubApi } from '../../src/demo/sas-driver';
 import { RunningHub, startHub } from '../../src/hub';
 import { createTestDatabase, TestDatabase, TEST_REDIS_URL, uniqueRedisPrefix } from './test-database';
@@ -48,26 +47,9 @@ export async function startWorkflowHub(
   const db = await createTestDatabase();
   const workDir = mkdtempSync(join(tmpdir(), `gch-${label}-`));
   const archiveDir = join(workDir, 'archive');
-  const certDir = join(workDir, 'bankid');
   mkdirSync(archiveDir, { recursive: true });
-  mkdirSync(certDir, { recursive: true });
   const simulator = await startBankIdSimulator({ autoCompleteAfterCollects: 1 });
-  writeFileSync(join(certDir, 'server-ca.pem'), simulator.ca.certPem);
-  writeFileSync(join(certDir, 'rp-client.pem'), simulator.client.certPem);
-  writeFileSync(join(certDir, 'rp-client.key'), simulator.client.keyPem, { mode: 0o600 });
-  writeFileSync(join(certDir, 'signing-root.pem'), simulator.signingRootCertPem);
-  const keys = {
-    sas: `sas-${randomBytes(12).toString('hex')}`,
-    approver: `appr-${randomBytes(12).toString('hex')}`,
-    admin: `adm-${randomBytes(12).toString('hex')}`,
-  };
-  const client = (id: string, key: string, roles: ('sas' | 'approver' | 'admin')[]) => ({
-    id,
-    keySha256: sha256Hex(key),
-    municipalityCode: '2281',
-    schoolUnits: ['*'],
-    roles,
-  });
+  const keys = generateApiKeys();
   const config = loadConfig({
     files: [resolve(__dirname, '../../config/demo.yaml')],
     env: {},
@@ -76,23 +58,10 @@ export async function startWorkflowHub(
       http: { host: '127.0.0.1', port: 0 },
       database: { url: db.url },
       redis: { url: options.redisUrl ?? TEST_REDIS_URL, prefix: uniqueRedisPrefix(label) },
-      apiClients: [
-        client('wf-sas', keys.sas, ['sas']),
-        client('wf-approver', keys.approver, ['approver']),
-        client('wf-admin', keys.admin, ['admin']),
-      ],
+      apiClients: roleApiClients('wf', keys),
       workflow: { collectIntervalMs: 200, outboxPollMs: 100, ...options.workflow },
       metrics: { workerPort: 0 },
-      signing: {
-        name: 'bankid-simulator',
-        bankid: {
-          baseUrl: simulator.url,
-          certPath: join(certDir, 'rp-client.pem'),
-          keyPath: join(certDir, 'rp-client.key'),
-          caPath: join(certDir, 'server-ca.pem'),
-          trustedRootPath: join(certDir, 'signing-root.pem'),
-        },
-      },
+      signing: simulatorSigningConfig(simulator, join(workDir, 'bankid')),
       archive: { folder: { name: 'wf-archive', directory: archiveDir } },
     },
   });

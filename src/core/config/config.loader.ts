@@ -27,7 +27,8 @@ function isPlainObject(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function deepMerge(base: Plain, patch: Plain): Plain {
+/** Deep merge of configuration objects: mappings merge key by key, anything else (lists too) replaces. */
+export function deepMerge(base: Plain, patch: Plain): Plain {
   const out: Plain = { ...base };
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;

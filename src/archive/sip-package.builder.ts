@@ -93,11 +93,6 @@ function isoDateTime(date: Date): string {
   return date.toISOString();
 }
 
-/** 12 digits without separator; the catalog is already normalised, this guards evidence input. */
-export function normalisePersonalNumber(value: string): string {
-  return value.replace(/[\s+-]/g, '');
-}
-
 type FileGroup = 'documentation' | 'schemas' | 'representation';
 
 interface PlannedFile {
@@ -363,14 +358,7 @@ function buildCatalogXml(input: ArchivePackageInput): XmlElement {
     value: { personalNumber: string; name: string } | undefined,
     extra: XmlElement[] = [],
   ) =>
-    value &&
-    el(
-      name,
-      {},
-      el('personalNumber', {}, normalisePersonalNumber(value.personalNumber)),
-      el('name', {}, value.name),
-      extra,
-    );
+    value && el(name, {}, el('personalNumber', {}, value.personalNumber), el('name', {}, value.name), extra);
 
   return el(
     'catalog',
@@ -422,7 +410,7 @@ function buildCatalogXml(input: ArchivePackageInput): XmlElement {
           el(
             'student',
             {},
-            el('personalNumber', {}, normalisePersonalNumber(entry.student.personalNumber)),
+            el('personalNumber', {}, entry.student.personalNumber),
             el('givenName', {}, entry.student.givenName),
             el('familyName', {}, entry.student.familyName),
             textEl('securityMarking', entry.student.securityMarking),
@@ -475,7 +463,7 @@ function linkingObject(value: string, role: string): XmlElement {
 
 function buildPremisXml(input: ArchivePackageInput, representationFiles: PlannedFile[]): XmlElement {
   const softwareAgentId = `software:${input.software.name}`;
-  const personAgentId = (personalNumber: string) => `personnummer:${normalisePersonalNumber(personalNumber)}`;
+  const personAgentId = (personalNumber: string) => `personnummer:${personalNumber}`;
   const approverAgentId = `approver:${input.approval.approverId}`;
 
   const objects = representationFiles.map((file) =>

@@ -50,13 +50,4 @@ export class DocumentService implements OnModuleInit {
       transition(tx, current, 'AWAITING_SIGNATURE', WORKER_ACTOR, { documentSha256: sha256 });
     });
   }
-
-  async getDocument(em: EntityManager, catalog: Catalog): Promise<CatalogDocument | null> {
-    const docs = await em.find(
-      CatalogDocument,
-      { catalog },
-      { orderBy: { createdAt: 'desc' }, populate: ['content'] },
-    );
-    return docs.find((d) => d.kind === 'SEALED') ?? docs[0] ?? null;
-  }
 }

@@ -1,7 +1,6 @@
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import { EventActor, recordEvent, WORKER_ACTOR } from '../audit/events';
 import { Catalog, Signer } from '../catalogs/catalog.entities';
 import { loadCatalogData } from '../catalogs/catalog.repository';
@@ -13,6 +12,7 @@ import { HubConfig, signingRulesFor } from '../core/config/config.schema';
 import type { EvidenceVerification, SigningCompletion, SigningProvider } from '../core/connectors/ports';
 import { ConnectorError } from '../core/errors';
 import { forUpdate } from '../core/database/locking';
+import { normaliseEndUserIp } from '../core/http/end-user-ip';
 import { Problem } from '../core/http/problem';
 import { hasUnsafeCharacters, rejectUnknownFields } from '../core/http/request-input';
 import { HUB_CONFIG, SIGNING_PROVIDER } from '../core/tokens';
@@ -80,14 +80,18 @@ export type CompletionHandler = (
   verification: EvidenceVerification,
 ) => Promise<void>;
 
-/** IPv4-mapped IPv6 (::ffff:1.2.3.4) is the IPv4 address BankID expects. */
+/**
+ * The end user's address as BankID expects it (IPv4-mapped IPv6 as plain IPv4), or null. Stricter
+ * than the normaliser itself: no zone ids (fe80::1%eth0), which mean nothing outside this host.
+ */
 export function normalizeEndUserIp(raw: string): string | null {
   const trimmed = raw.trim();
-  // No zone ids (fe80::1%eth0): BankID wants the address the user is seen from, and it must fit 45 chars.
   if (trimmed.length === 0 || trimmed.length > 45 || trimmed.includes('%')) return null;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(trimmed);
-  const candidate = mapped ? mapped[1] : trimmed;
-  return isIP(candidate) ? candidate : null;
+  try {
+    return normaliseEndUserIp(trimmed);
+  } catch {
+    return null;
+  }
 }
 
 /** Canonical manifest of a bulk order: its SHA-256 is what the teacher signs. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { CatalogData } from '../catalogs/catalog.types';
 import type { ArchivePackage, PackageFile } from '../core/connectors/ports';
 import { PACKAGE_SCHEMA_FILES, readSchemaFile } from './schema-files';
 import { el, serialiseDocument, textEl, type XmlElement } from './xml-writer';
+import { sha256Hex } from '../core/hashing';
 
 export interface SignatureEvidence {
   role: 'GRADING_TEACHER' | 'PRINCIPAL' | 'APPROVER';
@@ -79,12 +79,13 @@ export function archiveObjectId(catalogId: string, version: number): string {
   const base = `betygskatalog-${catalogId}-v${version}`;
   if (SAFE_SEGMENT.test(catalogId) && base.length <= 200) return base;
   const sanitised = catalogId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
-  const hash = sha256Hex(Buffer.from(catalogId, 'utf8')).slice(0, 12);
+  const hash = metsChecksum(Buffer.from(catalogId, 'utf8')).slice(0, 12);
   return `betygskatalog-${sanitised}-${hash}-v${version}`;
 }
 
-export function sha256Hex(content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex').toUpperCase();
+/** METS @CHECKSUM: SHA-256, uppercase hex. */
+export function metsChecksum(content: Buffer): string {
+  return sha256Hex(content).toUpperCase();
 }
 
 /** ISO 8601 with explicit timezone (UTC "Z"), as xs:dateTime wants. */
@@ -186,7 +187,7 @@ function fileAttributes(id: string, content: Buffer, mimeType: string, created: 
     MIMETYPE: mimeType,
     SIZE: content.length,
     CREATED: isoDateTime(created),
-    CHECKSUM: sha256Hex(content),
+    CHECKSUM: metsChecksum(content),
     CHECKSUMTYPE: 'SHA-256',
   };
 }
@@ -479,7 +480,7 @@ function buildPremisXml(input: ArchivePackageInput, representationFiles: Planned
           'premis:fixity',
           {},
           el('premis:messageDigestAlgorithm', {}, 'SHA-256'),
-          el('premis:messageDigest', {}, sha256Hex(file.content)),
+          el('premis:messageDigest', {}, metsChecksum(file.content)),
         ),
         el('premis:size', {}, String(file.content.length)),
         el(

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json';
+import { sha256Hex } from '../core/hashing';
 import type { CatalogEvent } from './catalog-event.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -31,7 +31,7 @@ export function eventHash(event: ChainedContent): string {
     at: new Date(event.at).toISOString(),
     prevHash: event.prevHash,
   });
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+  return sha256Hex(content);
 }
 
 /**

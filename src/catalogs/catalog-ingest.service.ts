@@ -1,6 +1,5 @@
 import { EntityManager, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../core/canonical-json';
 import { recordEvent } from '../audit/events';
 import { ApiClient, coversSchoolUnit } from '../core/auth/api-clients';
@@ -12,15 +11,12 @@ import { OutboxDispatcher } from '../workflow/outbox.dispatcher';
 import { Catalog, CatalogEntry, Signer } from './catalog.entities';
 import type { CatalogData } from './catalog.types';
 import { validateCatalogSubmission } from './validation/validate-catalog';
+import { sha256Hex } from '../core/hashing';
 
 export interface IngestResult {
   created: boolean;
   catalog: Catalog;
   warnings: { pointer: string; code: string; detail: string }[];
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 @Injectable()
@@ -66,8 +62,10 @@ export class CatalogIngestService {
     await this.assertCorrectable(client, data);
 
     // Stored as a digest: fixed width whatever the SAS sends, and header keys never collide with defaults.
-    const idempotencyKey = header ? `header:${sha256(header)}` : `externalId:${sha256(data.externalId)}`;
-    const requestHash = sha256(canonicalJson(body));
+    const idempotencyKey = header
+      ? `header:${sha256Hex(header)}`
+      : `externalId:${sha256Hex(data.externalId)}`;
+    const requestHash = sha256Hex(canonicalJson(body));
 
     const replay = await this.findReplay(client, idempotencyKey, requestHash);
     if (replay) return { created: false, catalog: replay, warnings: result.warnings };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startBankIdSimulator, BankIdSimulator } from '../../connectors/bankid/simulator';
-import { sha256Hex } from '../core/auth/api-clients';
+import { sha256Hex } from '../core/hashing';
 import type { ApiClientConfig, ApiRole, HubConfig } from '../core/config/config.schema';
 import { deepMerge, loadConfig, DeepPartial } from '../core/config/config.loader';
 import { startHub, RunningHub } from '../hub';

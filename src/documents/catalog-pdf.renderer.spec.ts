@@ -3,12 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogData, CatalogEntryData } from '../catalogs/catalog.types';
-import {
-  CatalogDocumentInput,
-  CatalogPdfRenderer,
-  formatPersonalNumber,
-  sha256Hex,
-} from './catalog-pdf.renderer';
+import { CatalogDocumentInput, CatalogPdfRenderer, formatPersonalNumber } from './catalog-pdf.renderer';
+import { sha256Hex } from '../core/hashing';
 
 /** Skatteverket's published test personal numbers (shared/data/testpersonnummer). */
 const TEST_PERSONAL_NUMBERS = [

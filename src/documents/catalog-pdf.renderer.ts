@@ -27,10 +27,6 @@ export interface CatalogPdfRendererOptions {
   fontDir?: string;
 }
 
-export function sha256Hex(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
-
 const REGULAR_FONT_FILE = 'DejaVuSans.ttf';
 const BOLD_FONT_FILE = 'DejaVuSans-Bold.ttf';
 const REGULAR = 'CatalogRegular';

@@ -5,8 +5,9 @@ import { Catalog, CatalogDocument } from '../catalogs/catalog.entities';
 import { loadCatalogData } from '../catalogs/catalog.repository';
 import { transition } from '../catalogs/catalog-transitions';
 import { JobHandlerRegistry } from '../workflow/job-handlers';
-import { CatalogPdfRenderer, sha256Hex } from './catalog-pdf.renderer';
+import { CatalogPdfRenderer } from './catalog-pdf.renderer';
 import { markStepFailed } from '../workflow/step-failure';
+import { sha256Hex } from '../core/hashing';
 
 /** Renders the catalog PDF every signer signs, then opens the catalog for signing. */
 @Injectable()

@@ -1,6 +1,5 @@
 import { EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { EventActor, recordEvent, WORKER_ACTOR } from '../audit/events';
 import { Catalog, Signer } from '../catalogs/catalog.entities';
 import { loadCatalogData } from '../catalogs/catalog.repository';
@@ -23,6 +22,7 @@ import { canonicalJson } from '../core/canonical-json';
 import { RejectedEvidence, Signature, SigningSession, SigningSessionItem } from './signing.entities';
 import { bulkSigningSummary, signingSummary } from './visible-data';
 import { isUuid } from '../core/ids';
+import { sha256Hex } from '../core/hashing';
 
 export const MAX_BULK_CATALOGS = 50;
 /** A reservation that never got a BankID order (process died in between) is released after this. */
@@ -103,10 +103,6 @@ export function bulkManifest(items: { catalogId: string; documentSha256: string 
       .sort((a, b) => (a.catalogId < b.catalogId ? -1 : 1))
       .map((i) => ({ catalogId: i.catalogId, documentSha256: i.documentSha256 })),
   });
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 @Injectable()

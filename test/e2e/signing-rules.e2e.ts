@@ -1,5 +1,5 @@
 import { startWebhookReceiver, WebhookReceiver } from '../../connectors/webhook-sink';
-import { sha256Hex } from '../../src/core/auth/api-clients';
+import { sha256Hex } from '../../src/core/hashing';
 import type { ApiRole } from '../../src/core/config/config.schema';
 import { ApiError, HubApi, signAs, sleep } from '../../src/demo/sas-driver';
 import { PRINCIPAL, SECOND_TEACHER, TEACHER, validSubmission } from '../support/fixtures';

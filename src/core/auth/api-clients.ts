@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { ApiClientConfig, ApiRole } from '../config/config.schema';
+import { sha256Hex } from '../hashing';
 
 export interface ApiClient {
   id: string;
@@ -7,10 +8,6 @@ export interface ApiClient {
   municipalityCode: string;
   schoolUnits: readonly string[];
   roles: readonly ApiRole[];
-}
-
-export function sha256Hex(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Looks up API clients by the SHA-256 of their key; keys themselves are never held. */

@@ -1,6 +1,6 @@
 import { FilterQuery, MikroORM } from '@mikro-orm/core';
-import { Delivery } from '../archive/delivery.entities';
-import { CatalogEvent } from '../audit/catalog-event.entity';
+import { Delivery, deliveryView } from '../archive/delivery.entities';
+import { CatalogEvent, eventView } from '../audit/catalog-event.entity';
 import { EventActor, recordEvent } from '../audit/events';
 import type { CatalogStatus } from '../catalogs/catalog-state';
 import { TERMINAL_STATUSES } from '../catalogs/catalog-state';
@@ -190,19 +190,8 @@ export class OperatorService {
           ? { step: catalog.failedStep ?? null, reason: catalog.failureReason ?? null }
           : null,
       jobs,
-      deliveries: deliveries.map((d) => ({
-        kind: d.kind,
-        target: d.target,
-        key: d.deliveryKey,
-        receipt: d.receipt,
-        at: d.createdAt.toISOString(),
-      })),
-      timeline: events.map((e) => ({
-        at: e.at.toISOString(),
-        type: e.type,
-        actor: e.actor,
-        data: e.data ?? null,
-      })),
+      deliveries: deliveries.map(deliveryView),
+      timeline: events.map(eventView),
     };
   }
 }

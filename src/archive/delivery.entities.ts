@@ -34,3 +34,14 @@ export class Delivery {
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
 }
+
+/** A delivery as the API and the operator tools show it. */
+export function deliveryView(delivery: Delivery) {
+  return {
+    kind: delivery.kind,
+    target: delivery.target,
+    key: delivery.deliveryKey,
+    receipt: delivery.receipt,
+    at: delivery.createdAt.toISOString(),
+  };
+}

@@ -76,3 +76,17 @@ export class CatalogEventHead {
   @Property({ type: 'string', length: 64 })
   hash!: string;
 }
+
+/** A timeline event as the API and the operator tools show it, with its place in the hash chain. */
+export function eventView(event: CatalogEvent) {
+  return {
+    seq: event.seq,
+    type: event.type,
+    actor: event.actor,
+    ip: event.ip ?? null,
+    at: event.at.toISOString(),
+    data: event.data ?? null,
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}

@@ -3,8 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HubConfig, signingRulesFor } from '../core/config/config.schema';
 import { HUB_CONFIG } from '../core/tokens';
 import { Approval } from '../approval/approval.entities';
-import { Delivery } from '../archive/delivery.entities';
-import { CatalogEvent } from '../audit/catalog-event.entity';
+import { Delivery, deliveryView } from '../archive/delivery.entities';
+import { CatalogEvent, eventView } from '../audit/catalog-event.entity';
 import { ApiClient } from '../core/auth/api-clients';
 import { Problem } from '../core/http/problem';
 import { CATALOG_STATUSES, CatalogStatus } from './catalog-state';
@@ -108,24 +108,9 @@ export class CatalogQueryService {
         comment: a.comment ?? null,
         decidedAt: a.decidedAt.toISOString(),
       })),
-      deliveries: deliveries.map((d) => ({
-        kind: d.kind,
-        target: d.target,
-        key: d.deliveryKey,
-        receipt: d.receipt,
-        at: d.createdAt.toISOString(),
-      })),
+      deliveries: deliveries.map(deliveryView),
       signing: signingStatus(this.config, catalog, signers),
-      timeline: events.map((e) => ({
-        seq: e.seq,
-        type: e.type,
-        actor: e.actor,
-        ip: e.ip ?? null,
-        at: e.at.toISOString(),
-        data: e.data ?? null,
-        prevHash: e.prevHash,
-        hash: e.hash,
-      })),
+      timeline: events.map(eventView),
     };
   }
 

@@ -16,7 +16,12 @@ export class ProblemFilter implements ExceptionFilter {
     const response = ctx.getResponse<Response>();
     const request = ctx.getRequest<Request>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) {
+    if (exception instanceof ConnectorError) {
+      // A peer's fault, already typed and told to the client: one line, no stack.
+      this.logger.warn(
+        `${request.method} ${maskPersonalNumbers(request.path)}: ${exception.code}: ${exception.message}`,
+      );
+    } else if (problem.status >= 500) {
       this.logger.error(
         `${request.method} ${maskPersonalNumbers(request.path)} failed: ${describeErrorForLog(exception, true)}`,
       );
